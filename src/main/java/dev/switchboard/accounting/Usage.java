@@ -1,0 +1,34 @@
+package dev.switchboard.accounting;
+
+/**
+ * Token usage in the canonical (OpenAI) convention: {@code promptTokens} counts every input
+ * token, including {@code cachedTokens} read from a prompt cache and {@code cacheWriteTokens}
+ * written to one; {@code completionTokens} includes {@code reasoningTokens}. Adapters for
+ * protocols that count differently (Anthropic reports cache tokens outside input_tokens)
+ * convert into this form. {@code estimated} marks counts Switchboard made itself because the
+ * upstream reported none.
+ */
+public record Usage(long promptTokens, long completionTokens, long cachedTokens, long cacheWriteTokens,
+                    long reasoningTokens, boolean estimated) {
+
+    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, false);
+
+    public Usage {
+        if (promptTokens < 0 || completionTokens < 0 || cachedTokens < 0 || cacheWriteTokens < 0 || reasoningTokens < 0) {
+            throw new IllegalArgumentException("token counts cannot be negative");
+        }
+    }
+
+    public static Usage of(long promptTokens, long completionTokens) {
+        return new Usage(promptTokens, completionTokens, 0, 0, 0, false);
+    }
+
+    public long totalTokens() {
+        return promptTokens + completionTokens;
+    }
+
+    /** Prompt tokens billed at the full prompt price. */
+    public long uncachedPromptTokens() {
+        return Math.max(0, promptTokens - cachedTokens - cacheWriteTokens);
+    }
+}

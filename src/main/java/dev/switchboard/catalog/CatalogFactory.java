@@ -1,0 +1,274 @@
+package dev.switchboard.catalog;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.Sourced;
+import dev.switchboard.config.Specs.DataPolicySpec;
+import dev.switchboard.config.Specs.EndpointSpec;
+import dev.switchboard.config.Specs.ModelSpec;
+import dev.switchboard.config.Specs.PricingSpec;
+import dev.switchboard.config.Specs.ProviderSpec;
+import dev.switchboard.config.Specs.TimeoutsSpec;
+import dev.switchboard.config.SwitchboardConfig;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the merged configuration and builds the {@link Catalog}. Every problem is reported
+ * with the file, line and field of the entry that caused it.
+ */
+public final class CatalogFactory {
+    private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:~-]*");
+    private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)?");
+    private static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+
+    private CatalogFactory() {
+    }
+
+    /**
+     * @param implemented protocols this build can speak; providers of other protocols are disabled with a reason
+     */
+    public static Catalog build(SwitchboardConfig config, Set<Protocol> implemented) {
+        Map<ProviderId, Provider> providers = new HashMap<>();
+        List<Provider> providerList = new ArrayList<>();
+        for (Sourced<ProviderSpec> entry : config.providers()) {
+            Provider provider = provider(entry, implemented);
+            providers.put(provider.id(), provider);
+            providerList.add(provider);
+        }
+        List<Model> models = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (Sourced<ModelSpec> entry : config.models()) {
+            Model model = model(entry, providers);
+            claimNames(entry, model, names);
+            models.add(model);
+        }
+        return new Catalog(models, providerList);
+    }
+
+    private static Provider provider(Sourced<ProviderSpec> entry, Set<Protocol> implemented) {
+        ProviderSpec s = entry.spec();
+        String id = required(entry, "id", s.id()).toLowerCase(Locale.ROOT);
+        if (!PROVIDER_ID.matcher(id).matches()) {
+            throw error(entry, "id", "expected a lower-case slug such as \"openai\" or \"my-vllm\" (got \"" + s.id() + "\")");
+        }
+        String protocolName = required(entry, "protocol", s.protocol());
+        Protocol protocol = Protocol.fromSlug(protocolName).orElseThrow(() -> error(entry, "protocol",
+                "expected one of " + Protocol.slugs() + " (got \"" + protocolName + "\")"));
+        String baseUrl = s.baseUrl() == null ? "" : s.baseUrl().trim();
+        String apiKey = s.apiKey() == null ? "" : s.apiKey().trim();
+        String disabled = null;
+        if (Boolean.FALSE.equals(s.enabled())) {
+            disabled = "disabled in the configuration";
+        } else if (s.apiKey() != null && apiKey.isEmpty()) {
+            disabled = "api_key is empty" + unsetHint(entry, "api_key");
+        } else if (protocol != Protocol.DEMO && baseUrl.isEmpty()) {
+            disabled = "base_url is empty" + unsetHint(entry, "base_url");
+        } else if (!implemented.contains(protocol)) {
+            disabled = "protocol " + protocol.slug() + " is not supported by this version";
+        }
+        if (!baseUrl.isEmpty()) {
+            checkUrl(entry, baseUrl);
+        }
+        if (s.tokensPerSecond() != null && s.tokensPerSecond() < 0) {
+            throw error(entry, "tokens_per_second", "expected zero (no pacing) or a positive number");
+        }
+        String apiVersion = s.apiVersion() != null ? s.apiVersion()
+                : protocol == Protocol.AZURE ? DEFAULT_AZURE_API_VERSION : null;
+        return new Provider(new ProviderId(id), s.name() == null ? id : s.name(), protocol,
+                stripTrailingSlash(baseUrl), apiKey, apiVersion, s.headers() == null ? Map.of() : Map.copyOf(s.headers()),
+                dataPolicy(entry, s.dataPolicy()), timeouts(entry, s.timeouts()), disabled == null, disabled,
+                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond());
+    }
+
+    private static String unsetHint(Sourced<ProviderSpec> entry, String field) {
+        List<String> variables = entry.variablesIn(field);
+        return variables.isEmpty() ? "" : " (set " + String.join(" or ", variables) + ")";
+    }
+
+    private static void checkUrl(Sourced<?> entry, String url) {
+        try {
+            URI uri = new URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null) {
+                throw error(entry, "base_url", "expected an http:// or https:// URL (got \"" + url + "\")");
+            }
+        } catch (URISyntaxException e) {
+            throw error(entry, "base_url", "not a valid URL: " + e.getMessage());
+        }
+    }
+
+    private static DataPolicy dataPolicy(Sourced<ProviderSpec> entry, DataPolicySpec spec) {
+        if (spec == null) {
+            return DataPolicy.UNKNOWN;
+        }
+        if (spec.retentionDays() != null && spec.retentionDays() < 0) {
+            throw error(entry, "data_policy.retention_days", "expected 0 or more days");
+        }
+        return new DataPolicy(spec.training(), spec.retentionDays());
+    }
+
+    private static Timeouts timeouts(Sourced<ProviderSpec> entry, TimeoutsSpec spec) {
+        Timeouts d = Timeouts.DEFAULT;
+        if (spec == null) {
+            return d;
+        }
+        return new Timeouts(positive(entry, "timeouts.connect_ms", spec.connectMs(), d.connectMs()),
+                positive(entry, "timeouts.first_token_ms", spec.firstTokenMs(), d.firstTokenMs()),
+                positive(entry, "timeouts.idle_ms", spec.idleMs(), d.idleMs()));
+    }
+
+    private static Model model(Sourced<ModelSpec> entry, Map<ProviderId, Provider> providers) {
+        ModelSpec s = entry.spec();
+        String id = required(entry, "id", s.id()).toLowerCase(Locale.ROOT);
+        if (!MODEL_ID.matcher(id).matches()) {
+            throw error(entry, "id", "expected author/slug such as \"openai/gpt-4.1\" (got \"" + s.id() + "\")");
+        }
+        ModelId modelId = new ModelId(id);
+        long context = positive(entry, "context_length", required(entry, "context_length", s.contextLength()), 0);
+        Long maxOutput = s.maxOutputTokens() == null ? null
+                : Long.valueOf(positive(entry, "max_output_tokens", s.maxOutputTokens(), 0));
+        Pricing pricing = pricing(entry, "pricing", s.pricing(), Pricing.FREE);
+        Set<String> parameters = s.supportedParameters() == null ? Set.of() : Set.copyOf(s.supportedParameters());
+        List<EndpointSpec> endpointSpecs = s.endpoints() == null ? List.of() : s.endpoints();
+        if (endpointSpecs.isEmpty()) {
+            throw error(entry, "endpoints", "at least one endpoint is required (a provider that serves this model)");
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        Set<ProviderId> seen = new HashSet<>();
+        for (int i = 0; i < endpointSpecs.size(); i++) {
+            String at = "endpoints[" + i + "]";
+            EndpointSpec e = endpointSpecs.get(i);
+            if (e == null || e.provider() == null || e.provider().isBlank()) {
+                throw error(entry, at + ".provider", "required");
+            }
+            ProviderId providerId = new ProviderId(e.provider().trim());
+            Provider provider = providers.get(providerId);
+            if (provider == null) {
+                throw error(entry, at + ".provider", "unknown provider \"" + e.provider() + "\" (known: "
+                        + String.join(", ", providers.keySet().stream().map(ProviderId::value).sorted().toList()) + ")");
+            }
+            if (!seen.add(providerId)) {
+                throw error(entry, at + ".provider", "provider \"" + providerId + "\" is listed twice for this model");
+            }
+            endpoints.add(endpoint(entry, at, modelId, e, provider, context, maxOutput, pricing, parameters));
+        }
+        return new Model(modelId, s.name() == null ? id : s.name(), s.aliases() == null ? List.of() : List.copyOf(s.aliases()),
+                created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
+                modalities(s.inputModalities()), modalities(s.outputModalities()), s.tokenizer(), pricing, parameters,
+                List.copyOf(endpoints));
+    }
+
+    private static Endpoint endpoint(Sourced<ModelSpec> entry, String at, ModelId model, EndpointSpec e,
+                                     Provider provider, long modelContext, Long modelMaxOutput, Pricing modelPricing,
+                                     Set<String> modelParameters) {
+        String upstream = e.upstreamModel() == null || e.upstreamModel().isBlank()
+                ? (provider.protocol() == Protocol.DEMO ? model.slug() : null) : e.upstreamModel().trim();
+        if (upstream == null) {
+            throw error(entry, at + ".upstream_model", "required (the name this provider knows the model by)");
+        }
+        long context = e.contextLength() == null ? modelContext : positive(entry, at + ".context_length", e.contextLength(), 0);
+        Long maxOutput = e.maxOutputTokens() == null ? modelMaxOutput
+                : Long.valueOf(positive(entry, at + ".max_output_tokens", e.maxOutputTokens(), 0));
+        Pricing pricing = pricing(entry, at + ".pricing", e.pricing(), modelPricing);
+        Set<String> parameters = e.supportedParameters() == null ? modelParameters : Set.copyOf(e.supportedParameters());
+        boolean enabled = provider.enabled() && !Boolean.FALSE.equals(e.enabled());
+        String reason = !provider.enabled() ? provider.id() + ": " + provider.disabledReason()
+                : enabled ? null : "endpoint disabled in the configuration";
+        return new Endpoint(new EndpointId(model, provider.id()), provider, upstream, context, maxOutput, pricing,
+                parameters, enabled, reason);
+    }
+
+    /** Field-level override: an endpoint's prices replace only the prices it names. */
+    private static Pricing pricing(Sourced<?> entry, String at, PricingSpec spec, Pricing base) {
+        if (spec == null) {
+            return base;
+        }
+        return new Pricing(
+                price(entry, at + ".prompt", spec.prompt(), base.prompt()),
+                price(entry, at + ".completion", spec.completion(), base.completion()),
+                price(entry, at + ".input_cache_read", spec.inputCacheRead(), base.inputCacheRead()),
+                price(entry, at + ".input_cache_write", spec.inputCacheWrite(), base.inputCacheWrite()),
+                price(entry, at + ".request", spec.request(), base.request()),
+                price(entry, at + ".image", spec.image(), base.image()),
+                price(entry, at + ".web_search", spec.webSearch(), base.webSearch()),
+                price(entry, at + ".internal_reasoning", spec.internalReasoning(), base.internalReasoning()));
+    }
+
+    private static BigDecimal price(Sourced<?> entry, String field, BigDecimal value, BigDecimal base) {
+        if (value == null) {
+            return base;
+        }
+        if (value.signum() < 0) {
+            throw error(entry, field, "expected a price of 0 or more (USD)");
+        }
+        return value.stripTrailingZeros();
+    }
+
+    private static LocalDate created(Sourced<ModelSpec> entry, String created) {
+        if (created == null || created.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(created.trim());
+        } catch (DateTimeParseException e) {
+            throw error(entry, "created", "expected a date YYYY-MM-DD (got \"" + created + "\")");
+        }
+    }
+
+    private static List<String> modalities(List<String> values) {
+        return values == null || values.isEmpty() ? List.of("text") : List.copyOf(values);
+    }
+
+    private static void claimNames(Sourced<ModelSpec> entry, Model model, Map<String, String> names) {
+        Set<String> own = new LinkedHashSet<>();
+        own.add(model.id().value());
+        for (String alias : model.aliases()) {
+            own.add(alias.toLowerCase(Locale.ROOT));
+        }
+        for (String name : own) {
+            String holder = names.putIfAbsent(name, model.id().value());
+            if (holder != null && !holder.equals(model.id().value())) {
+                throw error(entry, "aliases", "\"" + name + "\" already names model " + holder);
+            }
+        }
+    }
+
+    private static <T> T required(Sourced<?> entry, String field, T value) {
+        if (value == null || value instanceof String s && s.isBlank()) {
+            throw error(entry, field, "required");
+        }
+        return value;
+    }
+
+    private static long positive(Sourced<?> entry, String field, Long value, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value <= 0) {
+            throw error(entry, field, "expected a positive number (got " + value + ")");
+        }
+        return value;
+    }
+
+    private static ConfigException error(Sourced<?> entry, String field, String problem) {
+        var at = entry.at(field);
+        return new ConfigException(at, at.path(), problem);
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.catalog;
+
+import java.util.Set;
+
+/**
+ * A model on one provider with its effective limits and prices (the model's, overridden per
+ * endpoint). {@code upstreamModel} is the name the provider knows it by (an Azure deployment name).
+ */
+public record Endpoint(EndpointId id, Provider provider, String upstreamModel, long contextLength,
+                       Long maxOutputTokens, Pricing pricing, Set<String> supportedParameters, boolean enabled,
+                       String disabledReason) {
+
+    public ModelId model() {
+        return id.model();
+    }
+
+    public boolean supports(String parameter) {
+        return supportedParameters.contains(parameter);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.catalog;
+
+import java.util.Map;
+
+/**
+ * An upstream service. {@code apiKey} is empty when none is needed (local servers); it never
+ * appears in {@link #toString()}. {@code disabledReason} says why a provider is off.
+ */
+public record Provider(ProviderId id, String name, Protocol protocol, String baseUrl, String apiKey,
+                       String apiVersion, Map<String, String> headers, DataPolicy dataPolicy, Timeouts timeouts,
+                       boolean enabled, String disabledReason, double tokensPerSecond) {
+
+    @Override
+    public String toString() {
+        return "Provider[" + id + ", " + protocol.slug() + ", " + baseUrl + (enabled ? "" : ", disabled: " + disabledReason)
+                + "]";
+    }
+}

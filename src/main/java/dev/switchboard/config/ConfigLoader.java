@@ -1,0 +1,290 @@
+package dev.switchboard.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.Specs.AuthSpec;
+import dev.switchboard.config.Specs.ConfigFile;
+import dev.switchboard.config.Specs.ModelSpec;
+import dev.switchboard.config.Specs.ProviderSpec;
+import dev.switchboard.config.Specs.RoutingSpec;
+import dev.switchboard.config.Specs.ServerSpec;
+import dev.switchboard.config.Specs.StorageSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** Reads the built-in catalog and the user's file into one {@link SwitchboardConfig}. */
+public final class ConfigLoader {
+    static final String BUILTIN_RESOURCE = "/dev/switchboard/catalog/builtin.yaml";
+    static final String BUILTIN_NAME = "builtin.yaml";
+
+    private static final ObjectMapper BINDER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** The built-in defaults and catalog only (no user file). */
+    public SwitchboardConfig builtIn() {
+        return merge(null, null);
+    }
+
+    /** Loads a user file on top of the built-in catalog. */
+    public SwitchboardConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), 0, null, "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage());
+        }
+        return load(file.toString(), text);
+    }
+
+    /** Loads user YAML given as text; {@code name} is used in error messages. */
+    public SwitchboardConfig load(String name, String text) {
+        YamlDocument document = YamlDocument.parse(name, text, env);
+        return merge(document, bind(document));
+    }
+
+    private SwitchboardConfig merge(YamlDocument userDocument, ConfigFile user) {
+        YamlDocument builtInDocument = YamlDocument.parse(BUILTIN_NAME, builtInText(), env);
+        ConfigFile builtIn = bind(builtInDocument);
+        List<Sourced<ProviderSpec>> providers = mergeById(
+                sourced(builtInDocument, "providers", builtIn.providers()),
+                userDocument == null ? List.of() : sourced(userDocument, "providers", user.providers()),
+                ProviderSpec::id, SpecMerger::provider);
+        List<Sourced<ModelSpec>> models = mergeById(
+                sourced(builtInDocument, "models", builtIn.models()),
+                userDocument == null ? List.of() : sourced(userDocument, "models", user.models()),
+                ModelSpec::id, SpecMerger::model);
+        if (user == null) {
+            return new SwitchboardConfig(BUILTIN_NAME, SwitchboardConfig.Server.DEFAULT,
+                    SwitchboardConfig.Storage.DEFAULT, SwitchboardConfig.Auth.DEFAULT,
+                    SwitchboardConfig.Routing.DEFAULT, providers, models);
+        }
+        return new SwitchboardConfig(userDocument.name(), server(userDocument, user.server()),
+                storage(user.storage()), auth(user.auth()), routing(userDocument, user.routing()), providers, models);
+    }
+
+    private static String builtInText() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(BUILTIN_RESOURCE)) {
+            return new String(Objects.requireNonNull(in, BUILTIN_RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in catalog", e);
+        }
+    }
+
+    private static <T> List<Sourced<T>> sourced(YamlDocument document, String section, List<T> specs) {
+        if (specs == null) {
+            return List.of();
+        }
+        List<Sourced<T>> result = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            String path = section + "[" + i + "]";
+            T spec = specs.get(i);
+            if (spec == null) {
+                throw new ConfigException(document.name(), document.lineOf(path), path, "empty entry");
+            }
+            result.add(new Sourced<>(spec, new Origin(document.name(), document.lineOf(path), path),
+                    document));
+        }
+        return result;
+    }
+
+    interface Merge<T> {
+        T apply(T base, T override);
+    }
+
+    private static <T> List<Sourced<T>> mergeById(List<Sourced<T>> base, List<Sourced<T>> overrides,
+                                                  java.util.function.Function<T, String> id, Merge<T> merge) {
+        Map<String, Integer> position = new HashMap<>();
+        List<Sourced<T>> result = new ArrayList<>(base);
+        for (int i = 0; i < result.size(); i++) {
+            position.put(key(id.apply(result.get(i).spec())), i);
+        }
+        Map<String, Origin> seenInOverrides = new HashMap<>();
+        for (Sourced<T> override : overrides) {
+            String key = key(id.apply(override.spec()));
+            if (key == null) {
+                throw new ConfigException(override.at("id"), "id", "required");
+            }
+            Origin previous = seenInOverrides.putIfAbsent(key, override.origin());
+            if (previous != null) {
+                throw new ConfigException(override.origin(), override.origin().path() + ".id",
+                        "duplicate id \"" + id.apply(override.spec()) + "\" (first defined at line " + previous.line() + ")");
+            }
+            Integer at = position.get(key);
+            if (at == null) {
+                position.put(key, result.size());
+                result.add(override);
+            } else {
+                T merged = merge.apply(result.get(at).spec(), override.spec());
+                result.set(at, new Sourced<>(merged, override.origin(), override.lines()));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private static String key(String id) {
+        return id == null ? null : id.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static SwitchboardConfig.Server server(YamlDocument doc, ServerSpec spec) {
+        var d = SwitchboardConfig.Server.DEFAULT;
+        if (spec == null) {
+            return d;
+        }
+        int port = spec.port() == null ? d.port() : spec.port();
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(doc.name(), doc.lineOf("server.port"), "server.port",
+                    "expected a port between 0 and 65535 (got " + port + ")");
+        }
+        long maxBody = positive(doc, "server.max_body_bytes", spec.maxBodyBytes(), d.maxBodyBytes());
+        long keepalive = positive(doc, "server.stream_keepalive_ms", spec.streamKeepaliveMs(), d.streamKeepaliveMs());
+        return new SwitchboardConfig.Server(spec.host() == null || spec.host().isBlank() ? d.host() : spec.host(),
+                port, maxBody, keepalive);
+    }
+
+    private static SwitchboardConfig.Storage storage(StorageSpec spec) {
+        var d = SwitchboardConfig.Storage.DEFAULT;
+        if (spec == null) {
+            return d;
+        }
+        String database = spec.database() == null || spec.database().isBlank() ? d.database() : spec.database();
+        String redis = spec.redis() == null || spec.redis().isBlank() ? null : spec.redis();
+        return new SwitchboardConfig.Storage(database, redis);
+    }
+
+    private SwitchboardConfig.Auth auth(AuthSpec spec) {
+        var d = SwitchboardConfig.Auth.DEFAULT;
+        if (spec == null) {
+            return new SwitchboardConfig.Auth(env.getOrDefault("SWITCHBOARD_ADMIN_KEY", ""), d.requireKeys());
+        }
+        return new SwitchboardConfig.Auth(
+                spec.adminKey() == null ? env.getOrDefault("SWITCHBOARD_ADMIN_KEY", "") : spec.adminKey(),
+                spec.requireKeys() == null ? d.requireKeys() : spec.requireKeys());
+    }
+
+    private static SwitchboardConfig.Routing routing(YamlDocument doc, RoutingSpec spec) {
+        var d = SwitchboardConfig.Routing.DEFAULT;
+        if (spec == null) {
+            return d;
+        }
+        long attempts = positive(doc, "routing.max_attempts",
+                spec.maxAttempts() == null ? null : spec.maxAttempts().longValue(), d.maxAttempts());
+        return new SwitchboardConfig.Routing((int) attempts,
+                positive(doc, "routing.max_total_ms", spec.maxTotalMs(), d.maxTotalMs()),
+                positive(doc, "routing.default_cooldown_ms", spec.defaultCooldownMs(), d.defaultCooldownMs()));
+    }
+
+    private static long positive(YamlDocument doc, String path, Long value, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value <= 0) {
+            throw new ConfigException(doc.name(), doc.lineOf(path), path, "expected a positive number (got " + value + ")");
+        }
+        return value;
+    }
+
+    private static ConfigFile bind(YamlDocument document) {
+        JsonNode root = document.root();
+        if (!root.isObject()) {
+            throw new ConfigException(document.name(), 1, null, "expected a mapping at the top level");
+        }
+        // top-level "x-..." keys hold YAML anchors for reuse (as in Compose files); they are not settings
+        ObjectNode settings = ((ObjectNode) root).deepCopy();
+        settings.properties().removeIf(field -> field.getKey().startsWith("x-"));
+        try {
+            return BINDER.treeToValue(settings, ConfigFile.class);
+        } catch (JsonMappingException e) {
+            String path = path(e.getPath());
+            throw new ConfigException(document.name(), document.lineOf(path), path, describe(e));
+        } catch (IOException e) {
+            throw new ConfigException(document.name(), 0, null, e.getMessage());
+        }
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : references) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            Collection<Object> known = u.getKnownPropertyIds();
+            String expected = known == null ? "" : known.stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", "));
+            return "unknown field (expected one of: " + expected + ")";
+        }
+        if (e instanceof InvalidFormatException f) {
+            return "expected " + typeName(f.getTargetType()) + " (got \"" + f.getValue() + "\")";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return "expected " + typeName(m.getTargetType());
+        }
+        String message = e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    static String typeName(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == BigInteger.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class || type == BigDecimal.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping";
+    }
+}

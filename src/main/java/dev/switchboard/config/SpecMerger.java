@@ -1,0 +1,129 @@
+package dev.switchboard.config;
+
+import dev.switchboard.config.Specs.DataPolicySpec;
+import dev.switchboard.config.Specs.EndpointSpec;
+import dev.switchboard.config.Specs.ModelSpec;
+import dev.switchboard.config.Specs.PricingSpec;
+import dev.switchboard.config.Specs.ProviderSpec;
+import dev.switchboard.config.Specs.TimeoutsSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Field-level override of a built-in entry by the user's entry with the same id: fields the user
+ * wrote win, the rest are kept. A model's endpoints merge by provider, so a user can change one
+ * endpoint (say, an Azure deployment name) without repeating the others.
+ */
+final class SpecMerger {
+    private SpecMerger() {
+    }
+
+    static ProviderSpec provider(ProviderSpec base, ProviderSpec user) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (base.headers() != null) {
+            headers.putAll(base.headers());
+        }
+        if (user.headers() != null) {
+            headers.putAll(user.headers());
+        }
+        return new ProviderSpec(
+                base.id(),
+                or(user.name(), base.name()),
+                or(user.protocol(), base.protocol()),
+                or(user.baseUrl(), base.baseUrl()),
+                or(user.apiKey(), base.apiKey()),
+                or(user.apiVersion(), base.apiVersion()),
+                headers.isEmpty() ? null : headers,
+                dataPolicy(base.dataPolicy(), user.dataPolicy()),
+                timeouts(base.timeouts(), user.timeouts()),
+                or(user.enabled(), base.enabled()),
+                or(user.tokensPerSecond(), base.tokensPerSecond()));
+    }
+
+    static ModelSpec model(ModelSpec base, ModelSpec user) {
+        return new ModelSpec(
+                base.id(),
+                or(user.name(), base.name()),
+                or(user.aliases(), base.aliases()),
+                or(user.created(), base.created()),
+                or(user.description(), base.description()),
+                or(user.contextLength(), base.contextLength()),
+                or(user.maxOutputTokens(), base.maxOutputTokens()),
+                or(user.inputModalities(), base.inputModalities()),
+                or(user.outputModalities(), base.outputModalities()),
+                or(user.tokenizer(), base.tokenizer()),
+                pricing(base.pricing(), user.pricing()),
+                or(user.supportedParameters(), base.supportedParameters()),
+                endpoints(base.endpoints(), user.endpoints()));
+    }
+
+    static PricingSpec pricing(PricingSpec base, PricingSpec user) {
+        if (base == null || user == null) {
+            return user == null ? base : user;
+        }
+        return new PricingSpec(
+                or(user.prompt(), base.prompt()),
+                or(user.completion(), base.completion()),
+                or(user.inputCacheRead(), base.inputCacheRead()),
+                or(user.inputCacheWrite(), base.inputCacheWrite()),
+                or(user.request(), base.request()),
+                or(user.image(), base.image()),
+                or(user.webSearch(), base.webSearch()),
+                or(user.internalReasoning(), base.internalReasoning()));
+    }
+
+    private static List<EndpointSpec> endpoints(List<EndpointSpec> base, List<EndpointSpec> user) {
+        if (base == null || user == null) {
+            return user == null ? base : user;
+        }
+        List<EndpointSpec> merged = new ArrayList<>(base);
+        for (EndpointSpec override : user) {
+            int at = indexOfProvider(merged, override.provider());
+            if (at < 0) {
+                merged.add(override);
+            } else {
+                EndpointSpec b = merged.get(at);
+                merged.set(at, new EndpointSpec(b.provider(),
+                        or(override.upstreamModel(), b.upstreamModel()),
+                        or(override.contextLength(), b.contextLength()),
+                        or(override.maxOutputTokens(), b.maxOutputTokens()),
+                        pricing(b.pricing(), override.pricing()),
+                        or(override.supportedParameters(), b.supportedParameters()),
+                        or(override.enabled(), b.enabled())));
+            }
+        }
+        return merged;
+    }
+
+    private static int indexOfProvider(List<EndpointSpec> endpoints, String provider) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            String p = endpoints.get(i).provider();
+            if (p != null && p.equalsIgnoreCase(provider)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static DataPolicySpec dataPolicy(DataPolicySpec base, DataPolicySpec user) {
+        if (base == null || user == null) {
+            return user == null ? base : user;
+        }
+        return new DataPolicySpec(or(user.training(), base.training()), or(user.retentionDays(), base.retentionDays()));
+    }
+
+    private static TimeoutsSpec timeouts(TimeoutsSpec base, TimeoutsSpec user) {
+        if (base == null || user == null) {
+            return user == null ? base : user;
+        }
+        return new TimeoutsSpec(or(user.connectMs(), base.connectMs()), or(user.firstTokenMs(), base.firstTokenMs()),
+                or(user.idleMs(), base.idleMs()));
+    }
+
+    private static <T> T or(T preferred, T fallback) {
+        return preferred != null ? preferred : fallback;
+    }
+}

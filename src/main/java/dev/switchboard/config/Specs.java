@@ -1,0 +1,57 @@
+package dev.switchboard.config;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration file as written: every field optional, so a user file can override a
+ * built-in entry field by field. {@link dev.switchboard.catalog} checks the merged result.
+ */
+public final class Specs {
+    private Specs() {
+    }
+
+    public record ConfigFile(ServerSpec server, StorageSpec storage, AuthSpec auth, RoutingSpec routing,
+                             List<ProviderSpec> providers, List<ModelSpec> models) {
+    }
+
+    public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs) {
+    }
+
+    public record StorageSpec(String database, String redis) {
+    }
+
+    public record AuthSpec(String adminKey, Boolean requireKeys) {
+    }
+
+    public record RoutingSpec(Integer maxAttempts, Long maxTotalMs, Long defaultCooldownMs) {
+    }
+
+    public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,
+                               String apiVersion, Map<String, String> headers, DataPolicySpec dataPolicy,
+                               TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond) {
+    }
+
+    public record DataPolicySpec(Boolean training, Integer retentionDays) {
+    }
+
+    public record TimeoutsSpec(Long connectMs, Long firstTokenMs, Long idleMs) {
+    }
+
+    public record ModelSpec(String id, String name, List<String> aliases, String created, String description,
+                            Long contextLength, Long maxOutputTokens, List<String> inputModalities,
+                            List<String> outputModalities, String tokenizer, PricingSpec pricing,
+                            List<String> supportedParameters, List<EndpointSpec> endpoints) {
+    }
+
+    /** USD per million tokens for token prices; USD per unit for request, image and web_search. */
+    public record PricingSpec(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
+                              BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image,
+                              BigDecimal webSearch, BigDecimal internalReasoning) {
+    }
+
+    public record EndpointSpec(String provider, String upstreamModel, Long contextLength, Long maxOutputTokens,
+                               PricingSpec pricing, List<String> supportedParameters, Boolean enabled) {
+    }
+}

@@ -1,0 +1,46 @@
+package dev.switchboard.config;
+
+import dev.switchboard.config.Specs.ModelSpec;
+import dev.switchboard.config.Specs.ProviderSpec;
+
+import java.util.List;
+
+/**
+ * The effective configuration: settings with defaults applied, and the provider and model
+ * entries of the built-in catalog merged with the user's file (the user's fields win).
+ */
+public record SwitchboardConfig(
+        String source,
+        Server server,
+        Storage storage,
+        Auth auth,
+        Routing routing,
+        List<Sourced<ProviderSpec>> providers,
+        List<Sourced<ModelSpec>> models) {
+
+    public record Server(String host, int port, long maxBodyBytes, long streamKeepaliveMs) {
+        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000);
+
+        public Server withAddress(String newHost, Integer newPort) {
+            return new Server(newHost == null ? host : newHost, newPort == null ? port : newPort, maxBodyBytes,
+                    streamKeepaliveMs);
+        }
+    }
+
+    public record Storage(String database, String redis) {
+        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null);
+    }
+
+    /** {@code adminKey} is empty when not configured. */
+    public record Auth(String adminKey, boolean requireKeys) {
+        public static final Auth DEFAULT = new Auth("", true);
+    }
+
+    /**
+     * Bounds on one request's attempts: at most {@code maxAttempts} endpoints, all within
+     * {@code maxTotalMs}; a 429 without Retry-After cools an endpoint down for {@code defaultCooldownMs}.
+     */
+    public record Routing(int maxAttempts, long maxTotalMs, long defaultCooldownMs) {
+        public static final Routing DEFAULT = new Routing(4, 600_000, 10_000);
+    }
+}

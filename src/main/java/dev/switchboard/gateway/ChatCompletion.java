@@ -1,0 +1,329 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.catalog.Model;
+import dev.switchboard.protocol.MalformedJsonException;
+import dev.switchboard.protocol.openai.ChatOutput;
+import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.sse.SseFormat;
+import dev.switchboard.providers.CancelSignal;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.routing.Rejection;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.RouteQuery;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One chat completion request from start to end: resolve the models, plan the endpoints, try
+ * them in order until one answers, meter it and answer the client. Lives on one event loop; every
+ * callback checks that it still belongs to the current attempt, so a late answer from an
+ * abandoned attempt can never reach the client.
+ */
+final class ChatCompletion {
+    private final Gateway gateway;
+    private final ProviderAdapters adapters;
+    private final Vertx vertx;
+    private final ChatRequest request;
+    private final ClientSink sink;
+    private final String generationId;
+    private final Map<String, String> headers;
+    private final long startNanos = System.nanoTime();
+    private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
+
+    private List<Endpoint> plan = List.of();
+    private int next;
+    private Attempt current;
+    private boolean contentStarted;
+    private boolean finished;
+    private long keepaliveTimer = -1;
+
+    ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink) {
+        this.gateway = gateway;
+        this.adapters = adapters;
+        this.vertx = vertx;
+        this.request = request;
+        this.sink = sink;
+        this.generationId = GenerationIds.next(gateway.clock());
+        this.headers = Map.of("X-Generation-Id", generationId);
+    }
+
+    void run() {
+        try {
+            plan = plan();
+        } catch (GatewayError e) {
+            fail(e);
+            return;
+        }
+        sink.onClose(this::clientGone);
+        if (request.stream()) {
+            long every = gateway.keepaliveMs();
+            keepaliveTimer = vertx.setPeriodic(every, every, id -> keepalive());
+        }
+        tryNext();
+    }
+
+    private List<Endpoint> plan() {
+        List<Model> models = new ArrayList<>();
+        for (String id : request.modelsToTry()) {
+            Model model = gateway.catalog().find(id).orElseThrow(() -> GatewayError.notFound(
+                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
+            if (!models.contains(model)) {
+                models.add(model);
+            }
+        }
+        RouteQuery query = new RouteQuery(models, new PromptSize(request), request.maxTokens(),
+                request.parameters(), request.hasTools(), request.hasResponseFormat(), request.provider());
+        RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
+        if (routePlan.isEmpty()) {
+            throw nothingToTry(models, routePlan.rejections());
+        }
+        List<Endpoint> endpoints = routePlan.endpoints();
+        int max = gateway.limits().maxAttempts();
+        return endpoints.size() > max ? endpoints.subList(0, max) : endpoints;
+    }
+
+    /** 404 when no provider of the model is enabled at all (it is not listed either), else 503 with the reasons. */
+    private static GatewayError nothingToTry(List<Model> models, List<Rejection> rejections) {
+        String names = models.stream().map(m -> m.id().value()).collect(Collectors.joining(", "));
+        if (rejections.stream().allMatch(r -> r instanceof Rejection.ProviderDisabled)) {
+            String why = rejections.stream().map(Rejection::detail).distinct().collect(Collectors.joining("; "));
+            return GatewayError.notFound("Model " + names + " is not available: no enabled provider (" + why + ")");
+        }
+        return GatewayError.noEndpoint(names, rejections);
+    }
+
+    private void tryNext() {
+        if (finished) {
+            return;
+        }
+        long remainingMs = gateway.limits().maxTotalMs() - elapsedMs();
+        if (next >= plan.size() || remainingMs <= 0) {
+            fail(failures.isEmpty()
+                    ? new GatewayError(504, "timeout_error", "request time budget exhausted", null, null, null)
+                    : FailurePolicy.allFailed(failures));
+            return;
+        }
+        Endpoint endpoint = plan.get(next++);
+        Attempt attempt = new Attempt(endpoint, new CancelSignal());
+        current = attempt;
+        UpstreamCall call = new UpstreamCall(endpoint, request, remainingMs, attempt.cancel);
+        long firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
+        attempt.timer = vertx.setTimer(firstTokenMs, id -> attemptFailed(attempt, new UpstreamFailure.TimedOut(
+                endpoint.id(), "no " + (request.stream() ? "first token" : "response") + " within " + firstTokenMs + " ms")));
+        ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
+        if (request.stream()) {
+            adapter.stream(call).onComplete(result -> streamOpened(attempt, result));
+        } else {
+            adapter.complete(call).onComplete(result -> completed(attempt, result));
+        }
+    }
+
+    private void completed(Attempt attempt, AsyncResult<byte[]> result) {
+        if (attempt != current || finished) {
+            return;
+        }
+        if (result.failed()) {
+            attemptFailed(attempt, UpstreamHttp.failure(attempt.endpoint.id(), result.cause(), "calling"));
+            return;
+        }
+        ChatOutput output;
+        try {
+            output = ChatOutput.completion(result.result());
+        } catch (MalformedJsonException e) {
+            attemptFailed(attempt, new UpstreamFailure.InvalidResponse(attempt.endpoint.id(),
+                    "provider answered with invalid JSON: " + e.getMessage()));
+            return;
+        }
+        if (output.error() != null || !output.hasChoicesMember()) {
+            attemptFailed(attempt, new UpstreamFailure.InvalidResponse(attempt.endpoint.id(),
+                    output.error() != null ? "provider answered 200 with an error: " + output.error()
+                            : "provider answered without choices"));
+            return;
+        }
+        attempt.stopTimer(vertx);
+        Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
+                TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
+        byte[] body = output.rewrite(generationId, attempt.endpoint.model().value(),
+                attempt.endpoint.provider().name(), metering.json());
+        finish();
+        if (!sink.closed()) {
+            sink.respond(200, headers, body);
+        }
+    }
+
+    private void streamOpened(Attempt attempt, AsyncResult<dev.switchboard.providers.ChunkStream> result) {
+        if (attempt != current || finished) {
+            if (result.succeeded()) {
+                result.result().cancel();
+            }
+            return;
+        }
+        if (result.failed()) {
+            attemptFailed(attempt, UpstreamHttp.failure(attempt.endpoint.id(), result.cause(), "calling"));
+            return;
+        }
+        new StreamRelay(this, attempt, result.result()).start();
+    }
+
+    /** An attempt failed before anything reached the client: cool the endpoint down if asked, then fall back or give up. */
+    void attemptFailed(Attempt attempt, UpstreamFailure failure) {
+        if (attempt != current || finished) {
+            return;
+        }
+        attempt.stopTimer(vertx);
+        attempt.cancel.cancel();
+        Endpoint endpoint = attempt.endpoint;
+        failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
+        if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
+            Duration wait = error.retryAfter() != null ? error.retryAfter()
+                    : Duration.ofMillis(gateway.limits().defaultCooldownMs());
+            gateway.cooldowns().coolDown(endpoint.id(), wait);
+        }
+        if (FailurePolicy.tryNextEndpoint(failure)) {
+            tryNext();
+        } else {
+            fail(FailurePolicy.passThrough((UpstreamFailure.ErrorStatus) failure, endpoint.provider().name()));
+        }
+    }
+
+    /** The stream of {@code attempt} produced its first content: from here on there is no fallback. */
+    void contentStarted(Attempt attempt) {
+        contentStarted = true;
+        attempt.stopTimer(vertx);
+        stopKeepalive();
+        sink.startStream(headers);
+    }
+
+    /** Ends the response after a stream completed or broke (the relay wrote the last events). */
+    void streamEnded() {
+        finish();
+        if (!sink.closed()) {
+            sink.end();
+        }
+    }
+
+    private void keepalive() {
+        if (contentStarted || finished) {
+            stopKeepalive();
+            return;
+        }
+        sink.startStream(headers);
+        sink.write(SseFormat.PROCESSING);
+    }
+
+    private void fail(GatewayError error) {
+        finish();
+        if (sink.closed()) {
+            return;
+        }
+        if (!sink.headSent()) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(error.headers());
+            sink.respond(error.status(), all, error.bodyBytes());
+            return;
+        }
+        // the head is out (keep-alive comments were sent): report the failure in the stream itself
+        sink.write(SseFormat.data(StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
+                gateway.clock(), error.status(), error.getMessage(), null)));
+        sink.write(SseFormat.DONE);
+        sink.end();
+    }
+
+    private void clientGone() {
+        if (finished) {
+            return;
+        }
+        finish();
+        if (current != null) {
+            current.cancel.cancel();
+        }
+    }
+
+    private void finish() {
+        finished = true;
+        stopKeepalive();
+        if (current != null) {
+            current.stopTimer(vertx);
+        }
+    }
+
+    private void stopKeepalive() {
+        if (keepaliveTimer >= 0) {
+            vertx.cancelTimer(keepaliveTimer);
+            keepaliveTimer = -1;
+        }
+    }
+
+    private String modelForErrors() {
+        return current != null ? current.endpoint.model().value() : request.model();
+    }
+
+    private String providerForErrors() {
+        return current != null ? current.endpoint.provider().name() : "switchboard";
+    }
+
+    private long elapsedMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    String tokenizer(Endpoint endpoint) {
+        return gateway.catalog().find(endpoint.model().value()).map(Model::tokenizer).orElse(null);
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    boolean isCurrent(Attempt attempt) {
+        return attempt == current && !finished;
+    }
+
+    String generationId() {
+        return generationId;
+    }
+
+    ChatRequest request() {
+        return request;
+    }
+
+    ClientSink sink() {
+        return sink;
+    }
+
+    java.time.Clock clock() {
+        return gateway.clock();
+    }
+
+    /** One endpoint being tried. */
+    static final class Attempt {
+        final Endpoint endpoint;
+        final CancelSignal cancel;
+        long timer = -1;
+
+        Attempt(Endpoint endpoint, CancelSignal cancel) {
+            this.endpoint = endpoint;
+            this.cancel = cancel;
+        }
+
+        void stopTimer(Vertx vertx) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+    }
+}

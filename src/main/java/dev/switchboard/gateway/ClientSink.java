@@ -1,0 +1,36 @@
+package dev.switchboard.gateway;
+
+import java.util.Map;
+
+/**
+ * The client side of one request, as the gateway needs it: a whole JSON answer, or a stream of
+ * SSE bytes flushed as written. The server implements it over its HTTP response; the gateway
+ * never sees HTTP types. Called on the request's event loop only.
+ */
+public interface ClientSink {
+
+    /** Sends a complete JSON response. */
+    void respond(int status, Map<String, String> headers, byte[] json);
+
+    /** Sends 200 and the event-stream headers, once; later calls do nothing. */
+    void startStream(Map<String, String> headers);
+
+    /** True once the response head has been written: no status change and no JSON error from then on. */
+    boolean headSent();
+
+    /** Writes and flushes SSE bytes. */
+    void write(byte[] bytes);
+
+    /** Ends the response. */
+    void end();
+
+    /** True when the client reads slower than we write: pause the source until {@link #onDrain}. */
+    boolean writeQueueFull();
+
+    void onDrain(Runnable action);
+
+    /** Runs {@code action} when the client disconnects before the response ended. */
+    void onClose(Runnable action);
+
+    boolean closed();
+}

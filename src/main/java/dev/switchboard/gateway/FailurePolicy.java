@@ -1,0 +1,78 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.providers.UpstreamFailure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a failed attempt means for the request: try the next endpoint, or answer the client now.
+ * Retried: anything that did not reach the provider, timeouts, invalid bodies, broken streams,
+ * 408, 409, 429 and 5xx, and 401/403/404, which say this endpoint's key or model name is wrong
+ * rather than the client's request. Other 4xx describe the request itself and would fail anywhere,
+ * except a context-length error, which a larger endpoint may not have.
+ */
+final class FailurePolicy {
+    private FailurePolicy() {
+    }
+
+    static boolean tryNextEndpoint(UpstreamFailure failure) {
+        if (!(failure instanceof UpstreamFailure.ErrorStatus error)) {
+            return true;
+        }
+        int status = error.status();
+        return status >= 500 || status == 408 || status == 409 || status == 429 || status == 401 || status == 403
+                || status == 404 || "context_length_exceeded".equals(error.code());
+    }
+
+    /** The client's error for a failure that is not retried: the provider's status and message. */
+    static GatewayError passThrough(UpstreamFailure.ErrorStatus error, String providerName) {
+        ObjectNode metadata = Json.object().put("provider_name", providerName);
+        if (error.code() != null) {
+            metadata.put("provider_code", error.code());
+        }
+        if (error.details() != null) {
+            metadata.set("provider_details", error.details());
+        }
+        String type = error.type() != null && !error.type().isBlank() ? error.type() : "invalid_request_error";
+        return new GatewayError(error.status(), type, error.getMessage(), error.param(), metadata, null);
+    }
+
+    /** The client's error when every attempt failed. */
+    static GatewayError allFailed(List<FailedAttempt> attempts) {
+        ObjectNode metadata = Json.object();
+        ArrayNode list = metadata.putArray("attempts");
+        for (FailedAttempt a : attempts) {
+            list.addObject()
+                    .put("provider", a.provider())
+                    .put("model", a.model())
+                    .put("status", a.failure().status())
+                    .put("message", a.failure().getMessage());
+        }
+        FailedAttempt last = attempts.getLast();
+        String summary = (attempts.size() == 1 ? "The provider failed" : "All " + attempts.size() + " attempts failed")
+                + "; last: " + last.provider() + ": " + last.failure().getMessage();
+        if (attempts.stream().allMatch(a -> a.failure().status() == 429)) {
+            Duration wait = attempts.stream()
+                    .map(a -> ((UpstreamFailure.ErrorStatus) a.failure()).retryAfter())
+                    .filter(d -> d != null)
+                    .min(Duration::compareTo)
+                    .orElse(Duration.ofSeconds(1));
+            String seconds = Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000));
+            return new GatewayError(429, "rate_limit_error", "Rate limited by every provider: " + summary, null,
+                    metadata, Map.of("Retry-After", seconds));
+        }
+        if (attempts.stream().allMatch(a -> a.failure() instanceof UpstreamFailure.TimedOut)) {
+            return new GatewayError(504, "timeout_error", summary, null, metadata, null);
+        }
+        return new GatewayError(502, "upstream_error", summary, null, metadata, null);
+    }
+
+    /** One failed attempt, for {@code metadata.attempts}. */
+    record FailedAttempt(String provider, String model, UpstreamFailure failure) {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.CostCalculator;
+import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.accounting.Usage;
+import dev.switchboard.accounting.UsageJson;
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.protocol.openai.ChatRequest;
+
+import java.math.BigDecimal;
+
+/**
+ * Usage and cost of one generation: the provider's counts when it reported them, otherwise
+ * Switchboard's own count (marked {@code estimated}), priced with the serving endpoint's prices.
+ */
+final class Metering {
+    private final Usage usage;
+    private final BigDecimal cost;
+    private final JsonNode upstreamUsage;
+
+    private Metering(Usage usage, BigDecimal cost, JsonNode upstreamUsage) {
+        this.usage = usage;
+        this.cost = cost;
+        this.upstreamUsage = upstreamUsage;
+    }
+
+    static Metering of(JsonNode upstreamUsage, Endpoint endpoint, String tokenizer, ChatRequest request,
+                       long estimatedCompletionTokens) {
+        Usage usage;
+        if (upstreamUsage != null && upstreamUsage.isObject() && upstreamUsage.has("prompt_tokens")) {
+            usage = UsageJson.read(upstreamUsage);
+        } else {
+            long prompt = TokenCounter.countPrompt(request.messages(), request.field("tools"), tokenizer);
+            usage = new Usage(prompt, estimatedCompletionTokens, 0, 0, 0, true);
+            upstreamUsage = null;
+        }
+        return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), upstreamUsage);
+    }
+
+    Usage usage() {
+        return usage;
+    }
+
+    BigDecimal cost() {
+        return cost;
+    }
+
+    /** The usage object the client receives, with {@code cost}. */
+    ObjectNode json() {
+        return UsageJson.write(upstreamUsage, usage, cost);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.switchboard.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one Jackson configuration of the product: money as plain decimals, exact numbers kept exact. */
+public final class Json {
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            // error messages point at the position, not at a copy of the payload
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String string(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a document the caller trusts to be JSON (our own output, test fixtures). */
+    public static JsonNode parse(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A growable byte sink for building JSON bodies without an intermediate String. */
+    public static final class Bytes extends ByteArrayOutputStream {
+        public Bytes(int size) {
+            super(size);
+        }
+
+        public Bytes ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                write(s.charAt(i));
+            }
+            return this;
+        }
+
+        public Bytes raw(byte[] source, int from, int to) {
+            write(source, from, to - from);
+            return this;
+        }
+
+        public Bytes raw(byte[] source) {
+            write(source, 0, source.length);
+            return this;
+        }
+
+        /** Writes a JSON string literal with escaping. */
+        public Bytes string(String value) {
+            try (JsonGenerator g = FACTORY.createGenerator(this)) {
+                g.writeString(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        public Bytes node(JsonNode value) {
+            try {
+                MAPPER.writeValue(this, value); // closing a byte array stream is a no-op
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        public byte[] array() {
+            return count == buf.length ? buf : toByteArray();
+        }
+    }
+}

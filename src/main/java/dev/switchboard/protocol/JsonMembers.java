@@ -1,0 +1,96 @@
+package dev.switchboard.protocol;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scans the top level of a JSON object with Jackson's streaming parser and remembers where each
+ * member's bytes are, so a body can be forwarded with a few members replaced and everything else
+ * byte-for-byte as the client sent it (no tree, no re-serialization of messages).
+ */
+public final class JsonMembers {
+
+    /** One top-level member: bytes {@code [start, end)} hold {@code "name": value}, the value from {@code valueStart}. */
+    public record Member(String name, int start, int valueStart, int end) {
+    }
+
+    /**
+     * Looks at a member's value. The parser stands on the value's first token; the inspector
+     * either reads the whole value (leaving the parser on its last token) or leaves it alone.
+     */
+    @FunctionalInterface
+    public interface Inspector {
+        void inspect(String name, JsonParser parser) throws IOException;
+    }
+
+    private JsonMembers() {
+    }
+
+    /** Thrown by an inspector when a value has the wrong type or shape. */
+    public static final class InvalidMember extends RuntimeException {
+        private final String field;
+
+        public InvalidMember(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    public static List<Member> scan(byte[] json, Inspector inspector) {
+        try (JsonParser parser = Json.FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedJsonException("expected a JSON object", 1, 1);
+            }
+            List<Member> members = new ArrayList<>(16);
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                JsonToken value = parser.nextToken();
+                int valueStart = (int) parser.currentTokenLocation().getByteOffset();
+                inspector.inspect(name, parser);
+                JsonToken now = parser.currentToken();
+                if (now == value && (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)) {
+                    parser.skipChildren();
+                } else {
+                    parser.finishToken();
+                }
+                members.add(new Member(name, start, valueStart, (int) parser.currentLocation().getByteOffset()));
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedJsonException("unexpected content after the JSON object", parser.currentLocation().getLineNr(),
+                        parser.currentLocation().getColumnNr());
+            }
+            return members;
+        } catch (StreamReadException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new MalformedJsonException(e.getMessage(), 0, 0);
+        }
+    }
+
+    static MalformedJsonException malformed(StreamReadException e) {
+        var location = e.getLocation();
+        int line = location == null ? 0 : location.getLineNr();
+        int column = location == null ? 0 : location.getColumnNr();
+        String what = e instanceof JsonParseException p ? p.getOriginalMessage() : e.getOriginalMessage();
+        return new MalformedJsonException("Invalid JSON at line " + line + ", column " + column + ": " + firstLine(what),
+                line, column);
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        // Jackson names the (redacted) source inside nested locations; only line and column help
+        return line.replaceAll("\\[Source: [^;]*; ", "[");
+    }
+}

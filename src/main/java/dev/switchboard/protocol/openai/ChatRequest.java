@@ -1,0 +1,351 @@
+package dev.switchboard.protocol.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.InvalidRequestException;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.JsonMembers;
+import dev.switchboard.protocol.JsonMembers.Member;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An OpenAI Chat Completions request as Switchboard sees it: the few fields routing needs,
+ * decoded and type-checked, plus the client's original bytes so the body can be forwarded
+ * unchanged except for {@code model}, stream usage options and the routing extensions.
+ */
+public final class ChatRequest {
+
+    /** Switchboard/OpenRouter extensions that upstreams must never see. */
+    static final Set<String> EXTENSIONS = Set.of("models", "provider", "usage", "transforms", "plugins", "route");
+
+    private final byte[] body;
+    private final List<Member> members;
+    private final String model;
+    private final List<String> models;
+    private final boolean stream;
+    private final ObjectNode streamOptions;
+    private final Long maxTokens;
+    private final ProviderPreferences provider;
+    private final Set<String> parameters;
+    private final Member messages;
+    private final int messageCount;
+    private final boolean hasTools;
+    private final boolean hasResponseFormat;
+    private JsonNode messagesTree;
+
+    private ChatRequest(Decoder d, List<Member> members, byte[] body) {
+        this.body = body;
+        this.members = members;
+        this.model = d.model;
+        this.models = List.copyOf(d.models);
+        this.stream = d.stream;
+        this.streamOptions = d.streamOptions;
+        this.maxTokens = d.maxCompletionTokens != null ? d.maxCompletionTokens : d.maxTokens;
+        this.provider = d.provider == null ? ProviderPreferences.NONE : d.provider;
+        this.parameters = Set.copyOf(d.parameters);
+        this.messages = members.stream().filter(m -> m.name().equals("messages")).findFirst().orElseThrow();
+        this.messageCount = d.messageCount;
+        this.hasTools = d.hasTools;
+        this.hasResponseFormat = d.hasResponseFormat;
+    }
+
+    /**
+     * Decodes and validates a request body.
+     *
+     * @throws dev.switchboard.protocol.MalformedJsonException when the body is not JSON
+     * @throws InvalidRequestException when a field is missing or has the wrong type
+     */
+    public static ChatRequest decode(byte[] body) {
+        Decoder decoder = new Decoder();
+        List<Member> members;
+        try {
+            members = JsonMembers.scan(body, decoder);
+        } catch (JsonMembers.InvalidMember e) {
+            throw new InvalidRequestException(e.field(), e.getMessage());
+        }
+        if (!decoder.sawMessages) {
+            throw new InvalidRequestException("messages", "messages: required (an array of chat messages)");
+        }
+        if (decoder.model == null && decoder.models.isEmpty()) {
+            throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
+        }
+        return new ChatRequest(decoder, members, body);
+    }
+
+    /** The requested model, or the first of {@code models} when {@code model} is absent. */
+    public String model() {
+        return model != null ? model : models.getFirst();
+    }
+
+    /** Model ids to try in order: {@code model} then the {@code models} fallbacks, without repeats. */
+    public List<String> modelsToTry() {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        if (model != null) {
+            ids.add(model);
+        }
+        ids.addAll(models);
+        return List.copyOf(ids);
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** {@code max_completion_tokens}, else {@code max_tokens}, else null. */
+    public Long maxTokens() {
+        return maxTokens;
+    }
+
+    public ProviderPreferences provider() {
+        return provider;
+    }
+
+    /** Names of every top-level field the client sent. */
+    public Set<String> parameters() {
+        return parameters;
+    }
+
+    public boolean hasTools() {
+        return hasTools;
+    }
+
+    public boolean hasResponseFormat() {
+        return hasResponseFormat;
+    }
+
+    public int messageCount() {
+        return messageCount;
+    }
+
+    /** Size in bytes of the JSON of {@code messages} and {@code tools}: an upper bound of their text. */
+    public long promptBytes() {
+        long bytes = messages.end() - messages.valueStart();
+        for (Member m : members) {
+            if (m.name().equals("tools")) {
+                bytes += m.end() - m.valueStart();
+            }
+        }
+        return bytes;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    /** The {@code messages} array as a tree, parsed on first use (token counting, translation). */
+    public JsonNode messages() {
+        if (messagesTree == null) {
+            messagesTree = parseValue(messages);
+        }
+        return messagesTree;
+    }
+
+    /** The value of a top-level field as a tree, or null when absent. */
+    public JsonNode field(String name) {
+        for (Member m : members) {
+            if (m.name().equals(name)) {
+                return m.name().equals("messages") ? messages() : parseValue(m);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The body for an OpenAI-protocol upstream: the client's bytes with {@code model} set to the
+     * upstream's name, routing extensions removed, and, when streaming, usage reporting switched on.
+     */
+    public byte[] toUpstream(String upstreamModel) {
+        Json.Bytes out = new Json.Bytes(body.length + 64);
+        out.write('{');
+        boolean first = true;
+        boolean wroteModel = false;
+        boolean wroteStreamOptions = false;
+        for (Member m : members) {
+            String name = m.name();
+            if (EXTENSIONS.contains(name)) {
+                continue;
+            }
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            switch (name) {
+                case "model" -> {
+                    out.ascii("\"model\":").string(upstreamModel);
+                    wroteModel = true;
+                }
+                case "stream_options" -> {
+                    if (stream) {
+                        out.ascii("\"stream_options\":").node(streamOptionsWithUsage());
+                        wroteStreamOptions = true;
+                    } else {
+                        out.raw(body, m.start(), m.end());
+                    }
+                }
+                default -> out.raw(body, m.start(), m.end());
+            }
+        }
+        if (!wroteModel) {
+            out.ascii(first ? "" : ",").ascii("\"model\":").string(upstreamModel);
+            first = false;
+        }
+        if (stream && !wroteStreamOptions) {
+            out.ascii(first ? "" : ",").ascii("\"stream_options\":{\"include_usage\":true}");
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private ObjectNode streamOptionsWithUsage() {
+        ObjectNode options = streamOptions == null ? Json.object() : streamOptions.deepCopy();
+        options.put("include_usage", true);
+        return options;
+    }
+
+    private JsonNode parseValue(Member m) {
+        try (JsonParser p = Json.FACTORY.createParser(body, m.valueStart(), m.end() - m.valueStart())) {
+            return Json.MAPPER.readTree(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the fields routing needs while {@link JsonMembers} walks the body once. */
+    private static final class Decoder implements JsonMembers.Inspector {
+        String model;
+        final List<String> models = new ArrayList<>();
+        boolean stream;
+        ObjectNode streamOptions;
+        Long maxTokens;
+        Long maxCompletionTokens;
+        ProviderPreferences provider;
+        final Set<String> parameters = new LinkedHashSet<>();
+        boolean sawMessages;
+        int messageCount;
+        boolean hasTools;
+        boolean hasResponseFormat;
+
+        @Override
+        public void inspect(String name, JsonParser p) throws IOException {
+            parameters.add(name);
+            JsonToken t = p.currentToken();
+            switch (name) {
+                case "model" -> model = nullOr(t) ? null : text(p, name);
+                case "models" -> readModels(p, t);
+                case "messages" -> readMessages(p, t);
+                case "stream" -> stream = !nullOr(t) && bool(p, name);
+                case "stream_options" -> streamOptions = nullOr(t) ? null : object(p, name);
+                case "max_tokens" -> maxTokens = nullOr(t) ? null : count(p, name);
+                case "max_completion_tokens" -> maxCompletionTokens = nullOr(t) ? null : count(p, name);
+                case "provider" -> provider = nullOr(t) ? null : ProviderPreferencesDecoder.decode(object(p, name));
+                case "tools" -> hasTools = nonEmptyArray(p);
+                case "response_format" -> hasResponseFormat = !nullOr(t);
+                default -> {
+                    // every other field is forwarded untouched
+                }
+            }
+        }
+
+        private void readModels(JsonParser p, JsonToken t) throws IOException {
+            if (nullOr(t)) {
+                return;
+            }
+            if (t != JsonToken.START_ARRAY) {
+                throw new JsonMembers.InvalidMember("models", "models: expected an array of model ids");
+            }
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (p.currentToken() != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+                    throw new JsonMembers.InvalidMember("models", "models: expected an array of model ids");
+                }
+                models.add(p.getText());
+            }
+        }
+
+        private void readMessages(JsonParser p, JsonToken t) throws IOException {
+            sawMessages = true;
+            if (t != JsonToken.START_ARRAY) {
+                throw new JsonMembers.InvalidMember("messages", "messages: expected an array of chat messages");
+            }
+            int index = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                String at = "messages[" + index + "]";
+                if (p.currentToken() != JsonToken.START_OBJECT) {
+                    throw new JsonMembers.InvalidMember(at, at + ": expected an object with a role and content");
+                }
+                boolean hasRole = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("role")) {
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw new JsonMembers.InvalidMember(at + ".role", at + ".role: expected a string");
+                        }
+                        hasRole = true;
+                    }
+                    p.skipChildren();
+                }
+                if (!hasRole) {
+                    throw new JsonMembers.InvalidMember(at + ".role", at + ".role: required");
+                }
+                index++;
+            }
+            if (index == 0) {
+                throw new JsonMembers.InvalidMember("messages", "messages: must contain at least one message");
+            }
+            messageCount = index;
+        }
+
+        private static boolean nonEmptyArray(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                return false;
+            }
+            int elements = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                p.skipChildren();
+                elements++;
+            }
+            return elements > 0;
+        }
+
+        private static boolean nullOr(JsonToken t) {
+            return t == JsonToken.VALUE_NULL;
+        }
+
+        private static String text(JsonParser p, String name) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+                throw new JsonMembers.InvalidMember(name, name + ": expected a non-empty string");
+            }
+            return p.getText();
+        }
+
+        private static boolean bool(JsonParser p, String name) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                throw new JsonMembers.InvalidMember(name, name + ": expected true or false");
+            }
+            return p.getBooleanValue();
+        }
+
+        private static long count(JsonParser p, String name) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
+                throw new JsonMembers.InvalidMember(name, name + ": expected a non-negative integer");
+            }
+            return p.getLongValue();
+        }
+
+        private static ObjectNode object(JsonParser p, String name) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new JsonMembers.InvalidMember(name, name + ": expected an object");
+            }
+            return (ObjectNode) Json.MAPPER.readTree(p);
+        }
+    }
+}

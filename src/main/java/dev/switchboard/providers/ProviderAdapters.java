@@ -1,0 +1,45 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.catalog.Protocol;
+import dev.switchboard.providers.demo.DemoAdapter;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.providers.openai.OpenAiAdapter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The adapter for each protocol, wired in one place. One instance per event loop (it owns that
+ * loop's HTTP client). Adding a protocol means a package and a line here.
+ */
+public final class ProviderAdapters {
+    /** Protocols this build speaks; providers of any other protocol are listed as disabled. */
+    public static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO);
+
+    private final UpstreamHttp http;
+    private final Map<Protocol, ProviderAdapter> adapters = new EnumMap<>(Protocol.class);
+
+    public ProviderAdapters(Vertx vertx, Clock clock) {
+        this.http = new UpstreamHttp(vertx);
+        OpenAiAdapter openAi = new OpenAiAdapter(http, clock);
+        adapters.put(Protocol.OPENAI, openAi);
+        adapters.put(Protocol.AZURE, openAi);
+        adapters.put(Protocol.DEMO, new DemoAdapter(vertx, clock));
+    }
+
+    public ProviderAdapter forProtocol(Protocol protocol) {
+        ProviderAdapter adapter = adapters.get(protocol);
+        if (adapter == null) {
+            throw new IllegalStateException("no adapter for protocol " + protocol.slug());
+        }
+        return adapter;
+    }
+
+    public Future<Void> close() {
+        return http.close();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.switchboard.providers;
+
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.protocol.openai.ChatRequest;
+
+/**
+ * One attempt at one endpoint: the client's request, how many milliseconds the attempt may
+ * still take (the request's overall budget caps every provider timeout), and the signal the
+ * gateway uses to abort it.
+ */
+public record UpstreamCall(Endpoint endpoint, ChatRequest request, long budgetMs, CancelSignal cancel) {
+
+    /** A provider timeout, cut to the remaining budget. */
+    public long within(long timeoutMs) {
+        return Math.max(1, Math.min(timeoutMs, budgetMs));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.switchboard.providers.http;
+
+import dev.switchboard.catalog.EndpointId;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.providers.UpstreamFailure;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP client all adapters share: pooled keep-alive connections, HTTP/2 negotiated by ALPN
+ * with TLS upstreams (HTTP/1.1 otherwise), TCP_NODELAY. One instance per event loop, created on
+ * it, so upstream connections live on the same thread as the client connection they serve.
+ */
+public final class UpstreamHttp {
+    private final HttpClientAgent plain;
+    private final HttpClientAgent tls;
+
+    public UpstreamHttp(Vertx vertx) {
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(1_024).setHttp2MaxSize(16).setMaxWaitQueueSize(-1);
+        this.plain = vertx.httpClientBuilder()
+                .with(common().setProtocolVersion(HttpVersion.HTTP_1_1))
+                .with(pool)
+                .build();
+        this.tls = vertx.httpClientBuilder()
+                .with(common().setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+                        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)))
+                .with(pool)
+                .build();
+    }
+
+    private static HttpClientOptions common() {
+        return new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false)
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024);
+    }
+
+    /**
+     * Sends a POST and completes with the response head. The request is reset when the call is
+     * cancelled. Every failure is an {@link UpstreamFailure}.
+     */
+    public Future<HttpClientResponse> post(UpstreamCall call, String url, MultiMap headers, Buffer body,
+                                           long connectTimeoutMs, long idleTimeoutMs) {
+        EndpointId endpoint = call.endpoint().id();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url)
+                .setHeaders(headers)
+                .setConnectTimeout(call.within(connectTimeoutMs))
+                .setIdleTimeout(call.within(idleTimeoutMs));
+        HttpClientAgent agent = url.regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
+        return agent.request(options)
+                .recover(t -> Future.failedFuture(failure(endpoint, t, "connecting")))
+                .compose(request -> send(call, request, body));
+    }
+
+    private static Future<HttpClientResponse> send(UpstreamCall call, HttpClientRequest request, Buffer body) {
+        call.cancel().onCancel(request::reset);
+        return request.send(body)
+                .recover(t -> Future.failedFuture(failure(call.endpoint().id(), t, "waiting for the response")));
+    }
+
+    /** Turns a transport exception into the failure kind that decides what the gateway does next. */
+    public static UpstreamFailure failure(EndpointId endpoint, Throwable t, String phase) {
+        if (t instanceof UpstreamFailure f) {
+            return f;
+        }
+        if (t instanceof ConnectTimeoutException) {
+            return new UpstreamFailure.NotReached(endpoint, "connect timeout", t);
+        }
+        if (t instanceof TimeoutException) {
+            return new UpstreamFailure.TimedOut(endpoint, "no data from the provider while " + phase
+                    + " (idle timeout)");
+        }
+        if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+                || t instanceof SSLException) {
+            return new UpstreamFailure.NotReached(endpoint, "cannot connect: " + describe(t), t);
+        }
+        return new UpstreamFailure.StreamBroken(endpoint, "connection failed while " + phase + ": " + describe(t), t);
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    public Future<Void> close() {
+        return Future.all(plain.close(), tls.close()).mapEmpty();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.switchboard.providers.openai;
+
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.catalog.Protocol;
+import dev.switchboard.catalog.Provider;
+import dev.switchboard.protocol.sse.SseException;
+import dev.switchboard.protocol.sse.SseFormat;
+import dev.switchboard.protocol.sse.SseParser;
+import dev.switchboard.providers.ChunkStream;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.RetryAfter;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.providers.http.VertxBuffers;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/**
+ * OpenAI Chat Completions upstreams (OpenAI, Groq, Together, DeepSeek, Mistral, vLLM, Ollama,
+ * llama.cpp, OpenRouter...) and Azure OpenAI, which speaks the same wire with its own URL,
+ * {@code api-key} header and extra content-filter fields. The client's JSON is forwarded as
+ * sent, with only {@code model} rewritten, extensions removed and stream usage switched on.
+ */
+public final class OpenAiAdapter implements ProviderAdapter {
+    /** Largest single SSE event accepted from an upstream. */
+    static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+    private final UpstreamHttp http;
+    private final Clock clock;
+
+    public OpenAiAdapter(UpstreamHttp http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<byte[]> complete(UpstreamCall call) {
+        return send(call, false).compose(response -> response.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+                .map(Buffer::getBytes));
+    }
+
+    @Override
+    public Future<ChunkStream> stream(UpstreamCall call) {
+        return send(call, true).map(response -> new SseChunkStream(call, response));
+    }
+
+    /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */
+    private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
+        Endpoint endpoint = call.endpoint();
+        Provider provider = endpoint.provider();
+        byte[] body = call.request().toUpstream(endpoint.upstreamModel());
+        return http.post(call, url(endpoint), headers(provider, stream), VertxBuffers.wrap(body),
+                        provider.timeouts().connectMs(), provider.timeouts().idleMs())
+                .compose(response -> {
+                    if (response.statusCode() / 100 == 2) {
+                        if (stream) {
+                            response.pause();
+                        }
+                        return Future.succeededFuture(response);
+                    }
+                    return response.body()
+                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
+                            .compose(errorBody -> Future.failedFuture(UpstreamErrors.parse(endpoint.id(),
+                                    response.statusCode(), errorBody.getBytes(),
+                                    RetryAfter.from(response.headers(), clock))));
+                });
+    }
+
+    static String url(Endpoint endpoint) {
+        Provider provider = endpoint.provider();
+        String base = provider.baseUrl();
+        if (provider.protocol() != Protocol.AZURE || base.endsWith("/openai/v1")) {
+            return base + "/chat/completions";
+        }
+        // classic Azure data plane: the deployment is in the path, the version in the query
+        return base + "/openai/deployments/" + URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8)
+                + "/chat/completions?api-version=" + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8);
+    }
+
+    static MultiMap headers(Provider provider, boolean stream) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        headers.set("content-type", "application/json");
+        headers.set("accept", stream ? "text/event-stream" : "application/json");
+        headers.set("user-agent", "Switchboard/0.1");
+        if (!provider.apiKey().isEmpty()) {
+            if (provider.protocol() == Protocol.AZURE) {
+                headers.set("api-key", provider.apiKey());
+            } else {
+                headers.set("authorization", "Bearer " + provider.apiKey());
+            }
+        }
+        provider.headers().forEach(headers::set);
+        return headers;
+    }
+
+    /** Reads an OpenAI SSE body: every {@code data:} event is one chunk; {@code [DONE]} ends it. */
+    private static final class SseChunkStream implements ChunkStream, SseParser.Listener {
+        private final UpstreamCall call;
+        private final HttpClientResponse response;
+        private final SseParser parser = new SseParser(this, MAX_EVENT_BYTES);
+        private Listener listener;
+        private boolean sawDone;
+        private boolean finished;
+
+        SseChunkStream(UpstreamCall call, HttpClientResponse response) {
+            this.call = call;
+            this.response = response;
+        }
+
+        @Override
+        public void start(Listener listener) {
+            this.listener = listener;
+            response.handler(this::onBytes);
+            response.exceptionHandler(t -> fail(UpstreamHttp.failure(call.endpoint().id(), t, "streaming")));
+            response.endHandler(v -> onUpstreamEnd());
+            response.resume();
+        }
+
+        private void onBytes(Buffer buffer) {
+            if (finished) {
+                return;
+            }
+            try {
+                parser.feed(buffer.getBytes());
+            } catch (SseException e) {
+                fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
+                call.cancel().cancel();
+            }
+        }
+
+        @Override
+        public void onEvent(String event, byte[] data) {
+            if (finished || sawDone) {
+                return;
+            }
+            if (SseFormat.isDone(data)) {
+                sawDone = true;
+                return;
+            }
+            if ("error".equals(event)) {
+                fail(new UpstreamFailure.StreamBroken(call.endpoint().id(),
+                        "provider sent an error event: " + new String(data, 0, Math.min(data.length, 500),
+                                StandardCharsets.UTF_8), null));
+                call.cancel().cancel();
+                return;
+            }
+            listener.onChunk(data);
+        }
+
+        private void onUpstreamEnd() {
+            if (finished) {
+                return;
+            }
+            try {
+                parser.end();
+            } catch (SseException e) {
+                fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
+                return;
+            }
+            if (!finished) {
+                finished = true;
+                listener.onEnd(sawDone);
+            }
+        }
+
+        private void fail(UpstreamFailure failure) {
+            if (!finished) {
+                finished = true;
+                listener.onFailure(failure);
+            }
+        }
+
+        @Override
+        public void pause() {
+            response.pause();
+        }
+
+        @Override
+        public void resume() {
+            response.resume();
+        }
+
+        @Override
+        public void cancel() {
+            finished = true;
+            call.cancel().cancel();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.catalog.EndpointId;
+
+import java.util.Set;
+
+/** Why routing left an endpoint out of a request's plan; shown to the client when nothing is left. */
+public sealed interface Rejection {
+    EndpointId endpoint();
+
+    /** A stable machine-readable reason code. */
+    String reason();
+
+    /** A sentence for humans. */
+    String detail();
+
+    record ProviderDisabled(EndpointId endpoint, String why) implements Rejection {
+        public String reason() {
+            return "provider_disabled";
+        }
+
+        public String detail() {
+            return why;
+        }
+    }
+
+    record ContextExceeded(EndpointId endpoint, long needed, long available) implements Rejection {
+        public String reason() {
+            return "context_length";
+        }
+
+        public String detail() {
+            return "needs " + needed + " tokens (prompt plus max tokens), context is " + available;
+        }
+    }
+
+    record OutputLimitExceeded(EndpointId endpoint, long requested, long max) implements Rejection {
+        public String reason() {
+            return "max_output_tokens";
+        }
+
+        public String detail() {
+            return "max tokens " + requested + " exceeds this endpoint's output limit of " + max;
+        }
+    }
+
+    record ParametersUnsupported(EndpointId endpoint, Set<String> missing, boolean required) implements Rejection {
+        public String reason() {
+            return required ? "require_parameters" : "unsupported_parameters";
+        }
+
+        public String detail() {
+            return "does not support " + String.join(", ", missing.stream().sorted().toList());
+        }
+    }
+
+    record DataCollectionDenied(EndpointId endpoint) implements Rejection {
+        public String reason() {
+            return "data_collection";
+        }
+
+        public String detail() {
+            return "the provider may train on prompts (or its policy is unknown) and data_collection is deny";
+        }
+    }
+
+    record NotZeroDataRetention(EndpointId endpoint) implements Rejection {
+        public String reason() {
+            return "zdr";
+        }
+
+        public String detail() {
+            return "the provider is not known to retain nothing";
+        }
+    }
+
+    record NotInOnly(EndpointId endpoint) implements Rejection {
+        public String reason() {
+            return "provider_only";
+        }
+
+        public String detail() {
+            return "provider not in provider.only";
+        }
+    }
+
+    record Ignored(EndpointId endpoint) implements Rejection {
+        public String reason() {
+            return "provider_ignore";
+        }
+
+        public String detail() {
+            return "provider listed in provider.ignore";
+        }
+    }
+
+    record PriceAboveMax(EndpointId endpoint, String price) implements Rejection {
+        public String reason() {
+            return "max_price";
+        }
+
+        public String detail() {
+            return price + " price is above provider.max_price";
+        }
+    }
+
+    record FallbacksDisabled(EndpointId endpoint) implements Rejection {
+        public String reason() {
+            return "allow_fallbacks";
+        }
+
+        public String detail() {
+            return "not the chosen provider and provider.allow_fallbacks is false";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.server;
+
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.providers.ProviderAdapters;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One event loop's share of the server: an HTTP listener on the shared port and its own
+ * upstream clients, so a request and its upstream calls stay on one thread.
+ */
+final class EdgeVerticle extends VerticleBase {
+    static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+
+    private final Gateway gateway;
+    private final String host;
+    private final int port;
+    private final long maxBodyBytes;
+    private final BooleanSupplier ready;
+    private final Clock clock;
+    private ProviderAdapters adapters;
+    private HttpServer server;
+
+    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock) {
+        this.gateway = gateway;
+        this.host = host;
+        this.port = port;
+        this.maxBodyBytes = maxBodyBytes;
+        this.ready = ready;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        adapters = new ProviderAdapters(vertx, clock);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxInitialLineLength(16 * 1024)
+                .setHandle100ContinueAutomatically(true)
+                .setReusePort(true);
+        server = vertx.createHttpServer(options).requestHandler(edge::handle);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        // graceful: stop accepting, let requests in flight finish, then close
+        return Future.all(server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE),
+                adapters == null ? Future.succeededFuture() : adapters.close());
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.catalog.Model;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.protocol.InvalidRequestException;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.MalformedJsonException;
+import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.http.VertxBuffers;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP edge of one event loop: maps paths to the gateway and the catalog, reads bodies within
+ * the size limit, and turns every error into the documented JSON shape. Both {@code /v1/...}
+ * and {@code /api/v1/...} are served.
+ */
+final class HttpEdge {
+    private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+
+    private final Gateway gateway;
+    private final ProviderAdapters adapters;
+    private final Vertx vertx;
+    private final long maxBodyBytes;
+    private final BooleanSupplier ready;
+
+    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready) {
+        this.gateway = gateway;
+        this.adapters = adapters;
+        this.vertx = vertx;
+        this.maxBodyBytes = maxBodyBytes;
+        this.ready = ready;
+    }
+
+    void handle(HttpServerRequest request) {
+        try {
+            route(request);
+        } catch (GatewayError e) {
+            sendError(request.response(), e);
+        } catch (RuntimeException e) {
+            log.error("unexpected error on {} {}", request.method(), request.path(), e);
+            sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+        }
+    }
+
+    private void route(HttpServerRequest request) {
+        String path = apiPath(request.path());
+        HttpMethod method = request.method();
+        switch (path) {
+            case "/v1/chat/completions" -> {
+                requireMethod(method, HttpMethod.POST, path);
+                readBody(request, body -> chatCompletion(request, body));
+            }
+            case "/v1/models" -> {
+                requireMethod(method, HttpMethod.GET, path);
+                sendJson(request.response(), 200, CatalogJson.list(gateway.catalog().listedModels()));
+            }
+            case "/healthz" -> sendJson(request.response(), 200, Json.object().put("status", "ok"));
+            case "/readyz" -> {
+                boolean isReady = ready.getAsBoolean();
+                sendJson(request.response(), isReady ? 200 : 503, Json.object().put("status", isReady ? "ready" : "starting or stopping"));
+            }
+            default -> routeModel(request, method, path);
+        }
+    }
+
+    /** {@code /v1/models/{author}/{slug}}, {@code .../endpoints} and OpenRouter's {@code /v1/model/{author}/{slug}}. */
+    private void routeModel(HttpServerRequest request, HttpMethod method, String path) {
+        String[] parts = path.split("/", -1);
+        boolean modelsPath = parts.length >= 5 && parts[1].equals("v1") && parts[2].equals("models");
+        boolean modelPath = parts.length == 5 && parts[1].equals("v1") && parts[2].equals("model");
+        if (!modelsPath && !modelPath || parts.length > 6 || parts.length == 6 && !parts[5].equals("endpoints")) {
+            throw GatewayError.notFound("No route for " + method + " " + request.path());
+        }
+        requireMethod(method, HttpMethod.GET, path);
+        String id = parts[3] + "/" + parts[4];
+        Model model = listedModel(id).orElseThrow(() -> GatewayError.notFound("Model \"" + id + "\" does not exist"));
+        HttpServerResponse response = request.response();
+        if (parts.length == 6) {
+            sendJson(response, 200, CatalogJson.endpoints(model, gateway.cooldowns()));
+        } else if (modelPath) {
+            var body = Json.object();
+            body.set("data", CatalogJson.model(model));
+            sendJson(response, 200, body);
+        } else {
+            sendJson(response, 200, CatalogJson.model(model));
+        }
+    }
+
+    private Optional<Model> listedModel(String id) {
+        return gateway.catalog().find(id).filter(Model::listed);
+    }
+
+    private void chatCompletion(HttpServerRequest request, byte[] body) {
+        ChatRequest chat;
+        try {
+            chat = ChatRequest.decode(body);
+        } catch (MalformedJsonException e) {
+            throw GatewayError.badRequest(null, e.getMessage());
+        } catch (InvalidRequestException e) {
+            throw GatewayError.badRequest(e.param(), e.getMessage());
+        }
+        gateway.chatCompletion(chat, new ResponseSink(request.response()), adapters, vertx);
+    }
+
+    /** Collects the body, answering 413 as soon as it is known to exceed the limit. */
+    private void readBody(HttpServerRequest request, java.util.function.Consumer<byte[]> then) {
+        String declared = request.getHeader("content-length");
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw GatewayError.badRequest(null, "invalid Content-Length header");
+            }
+            if (length > maxBodyBytes) {
+                rejectTooLarge(request);
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) Long.parseLong(declared.trim()));
+        boolean[] rejected = {false};
+        request.handler(chunk -> {
+            if (rejected[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                rejected[0] = true;
+                rejectTooLarge(request);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(t -> log.debug("client request failed: {}", t.toString()));
+        request.endHandler(v -> {
+            if (rejected[0]) {
+                return;
+            }
+            try {
+                then.accept(body.getBytes());
+            } catch (GatewayError e) {
+                sendError(request.response(), e);
+            } catch (RuntimeException e) {
+                log.error("unexpected error on {} {}", request.method(), request.path(), e);
+                sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+            }
+        });
+    }
+
+    /** The rest of an oversized body is not read: answer and close the connection. */
+    private void rejectTooLarge(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (response.ended()) {
+            return;
+        }
+        response.putHeader("connection", "close");
+        sendError(response, GatewayError.payloadTooLarge(maxBodyBytes))
+                .onComplete(v -> request.connection().close());
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
+        if (!actual.equals(expected)) {
+            throw GatewayError.methodNotAllowed(actual.name(), path);
+        }
+    }
+
+    /** {@code /api/v1/x} is the same as {@code /v1/x} (OpenRouter's base URL is {@code /api/v1}). */
+    static String apiPath(String path) {
+        if (path.startsWith("/api/v1/") || path.equals("/api/v1")) {
+            path = path.substring(4);
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    static io.vertx.core.Future<Void> sendError(HttpServerResponse response, GatewayError error) {
+        if (response.ended() || response.closed()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        if (response.headWritten()) {
+            return response.end();
+        }
+        error.headers().forEach(response::putHeader);
+        return send(response, error.status(), error.bodyBytes());
+    }
+
+    private static void sendJson(HttpServerResponse response, int status, JsonNode body) {
+        send(response, status, Json.bytes(body));
+    }
+
+    private static io.vertx.core.Future<Void> send(HttpServerResponse response, int status, byte[] json) {
+        response.setStatusCode(status);
+        response.putHeader("content-type", "application/json");
+        return response.end(VertxBuffers.wrap(json));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.switchboard.server;
+
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.CatalogFactory;
+import dev.switchboard.catalog.Model;
+import dev.switchboard.catalog.Provider;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.providers.ProviderAdapters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/** The {@code switchboard} command line. */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
+        description = "A self-hosted LLM gateway and model marketplace.",
+        subcommands = {Main.Serve.class, Main.CheckConfig.class, Main.Models.class})
+public final class Main implements Runnable {
+    static final String DEFAULT_CONFIG = "switchboard.yaml";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** --config FILE, else ./switchboard.yaml when present, else the built-in defaults. */
+    static SwitchboardConfig loadConfig(Path file) {
+        ConfigLoader loader = new ConfigLoader(System.getenv());
+        if (file != null) {
+            return loader.load(file);
+        }
+        Path fallback = Path.of(DEFAULT_CONFIG);
+        return Files.exists(fallback) ? loader.load(fallback) : loader.builtIn();
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the gateway.")
+    static final class Serve implements Callable<Integer> {
+        private static final Logger log = LoggerFactory.getLogger(Serve.class);
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./switchboard.yaml if present).")
+        Path config;
+
+        @Option(names = "--host", description = "Address to listen on (default: server.host, 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "Port to listen on (default: server.port, 8080; 0 picks a free one).")
+        Integer port;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            SwitchboardConfig loaded;
+            Catalog catalog;
+            try {
+                loaded = loadConfig(config);
+                catalog = CatalogFactory.build(loaded, ProviderAdapters.IMPLEMENTED);
+            } catch (ConfigException e) {
+                System.err.println("switchboard: " + e.getMessage());
+                return 2;
+            }
+            SwitchboardConfig effective = new SwitchboardConfig(loaded.source(), loaded.server().withAddress(host, port),
+                    loaded.storage(), loaded.auth(), loaded.routing(), loaded.providers(), loaded.models());
+            for (Provider p : catalog.providers()) {
+                if (!p.enabled()) {
+                    log.info("provider {} is disabled: {}", p.id(), p.disabledReason());
+                }
+            }
+            SwitchboardServer server;
+            try {
+                server = SwitchboardServer.start(effective, catalog, Clock.systemUTC(),
+                        Runtime.getRuntime().availableProcessors());
+            } catch (IllegalStateException e) {
+                System.err.println("switchboard: " + e.getMessage());
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                log.info("stopping: finishing requests in flight");
+                server.shutdown(Duration.ofSeconds(10));
+                stopped.countDown();
+            }, "switchboard-shutdown"));
+            long models = catalog.listedModels().size();
+            long providers = catalog.providers().stream().filter(Provider::enabled).count();
+            System.out.printf("Switchboard is ready on http://%s:%d/v1 (%d models from %d providers; config: %s)%n",
+                    displayHost(effective.server().host()), server.port(), models, providers, effective.source());
+            System.out.printf("Try: curl http://%s:%d/v1/chat/completions -d '{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'%n",
+                    displayHost(effective.server().host()), server.port());
+            stopped.await();
+            return 0;
+        }
+
+        private static String displayHost(String host) {
+            return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        }
+    }
+
+    @Command(name = "check-config", mixinStandardHelpOptions = true,
+            description = "Check a configuration file and print what it enables.")
+    static final class CheckConfig implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The YAML file to check.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                SwitchboardConfig config = new ConfigLoader(System.getenv()).load(file);
+                Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
+                PrintWriter out = new PrintWriter(System.out, true);
+                out.printf("%s: OK%n", file);
+                for (Provider p : catalog.providers()) {
+                    out.printf("  provider %-18s %-9s %s%n", p.id(), p.protocol().slug(),
+                            p.enabled() ? "enabled" : "disabled: " + p.disabledReason());
+                }
+                out.printf("  %d of %d models listed%n", catalog.listedModels().size(), catalog.models().size());
+                return 0;
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "models", mixinStandardHelpOptions = true, description = "Print the catalog as a table.")
+    static final class Models implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./switchboard.yaml if present).")
+        Path config;
+
+        @Option(names = "--all", description = "Also show models with no enabled provider.")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            Catalog catalog;
+            try {
+                catalog = CatalogFactory.build(loadConfig(config), ProviderAdapters.IMPLEMENTED);
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
+            System.out.printf("%-36s %10s %10s %10s  %s%n", "MODEL", "CONTEXT", "IN $/M", "OUT $/M", "PROVIDERS");
+            for (Model m : all ? catalog.models() : catalog.listedModels()) {
+                String providers = m.endpoints().stream()
+                        .map(e -> e.provider().id() + (e.enabled() ? "" : "(off)"))
+                        .collect(Collectors.joining(", "));
+                System.out.printf("%-36s %10s %10s %10s  %s%n", m.id(), context(m.contextLength()),
+                        m.pricing().prompt().toPlainString(), m.pricing().completion().toPlainString(), providers);
+            }
+            if (!all && catalog.listedModels().size() < catalog.models().size()) {
+                System.out.printf("(%d more models have no enabled provider; --all shows them)%n",
+                        catalog.models().size() - catalog.listedModels().size());
+            }
+            return 0;
+        }
+
+        static String context(long tokens) {
+            if (tokens >= 1_000_000) {
+                return String.format("%.2fM", tokens / 1_000_000.0);
+            }
+            return tokens >= 1_000 ? (tokens / 1_000) + "K" : Long.toString(tokens);
+        }
+    }
+}
