@@ -184,6 +184,7 @@ final class ChatCompletion {
         if (attempt != current || finished) {
             return;
         }
+        current = null; // detach first: cancelling the upstream may call back into us synchronously
         attempt.stopTimer(vertx);
         attempt.cancel.cancel();
         Endpoint endpoint = attempt.endpoint;

@@ -158,15 +158,21 @@ final class HttpEdge {
         });
     }
 
-    /** The rest of an oversized body is not read: answer and close the connection. */
+    /** The rest of an oversized body is not read: answer, then close an HTTP/1 connection (HTTP/2 just ends the stream). */
     private void rejectTooLarge(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
         }
-        response.putHeader("connection", "close");
-        sendError(response, GatewayError.payloadTooLarge(maxBodyBytes))
-                .onComplete(v -> request.connection().close());
+        boolean http1 = request.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+        if (http1) {
+            response.putHeader("connection", "close");
+        }
+        sendError(response, GatewayError.payloadTooLarge(maxBodyBytes)).onComplete(v -> {
+            if (http1) {
+                request.connection().close();
+            }
+        });
     }
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
@@ -177,6 +183,14 @@ final class HttpEdge {
 
     /** {@code /api/v1/x} is the same as {@code /v1/x} (OpenRouter's base URL is {@code /api/v1}). */
     static String apiPath(String path) {
+        if (path.indexOf('%') >= 0) {
+            // SDKs percent-encode the slash of a model id: /v1/models/openai%2Fgpt-4.1
+            try {
+                path = java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw GatewayError.badRequest(null, "malformed percent-encoding in the path");
+            }
+        }
         if (path.startsWith("/api/v1/") || path.equals("/api/v1")) {
             path = path.substring(4);
         }

@@ -1,0 +1,139 @@
+package dev.switchboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's commands as a user runs them: the launcher script, after the jar is packaged.
+ * (Runs in Maven's integration-test phase.)
+ */
+class LauncherIT {
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    @Test
+    void serveAnswersTheReadmeCurlStreamingAndNot(@TempDir Path workDir) throws Exception {
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(PROJECT.resolve("switchboard").toString(), "serve", "--port", Integer.toString(port))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("out.log").toFile());
+        builder.environment().keySet().removeIf(k -> k.endsWith("_API_KEY"));
+        Process process = builder.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            waitUntilReady(http, port, process, workDir.resolve("out.log"));
+
+            String body = "{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello from the README\"}]}";
+            HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode completion = Json.parse(plain.body());
+            assertThat(completion.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Hello from the README");
+            assertThat(completion.path("usage").path("completion_tokens").asLong()).isPositive();
+
+            String streamBody = body.replace("{\"model\"", "{\"stream\":true,\"model\"");
+            HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(streamBody)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(streamed.body()).contains("\"content\":\"Hello\"").endsWith("data: [DONE]\n\n");
+
+            assertThat(Files.readString(workDir.resolve("out.log"))).contains("http://127.0.0.1:" + port + "/v1");
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    void explainsWhatItFoundWhenNoSuitableJdkExists(@TempDir Path dir) throws Exception {
+        Path oldJdk = fakeJdk(dir.resolve("jvm/old-jdk"), "17");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), oldJdk.resolve("bin/java"));
+        ProcessBuilder builder = new ProcessBuilder("bash", PROJECT.resolve("switchboard").toString(), "models")
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.remove("JAVA_HOME");
+        env.put("PATH", bin + ":/usr/bin:/bin");
+        env.put("SWITCHBOARD_JVM_DIRS", dir.resolve("jvm").toString() + "/*");
+        // /usr/bin/java may be a real JDK on a developer machine: hide it behind the fake one
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("no JDK >= 21 found").contains("Java 17").contains("JAVA_HOME");
+    }
+
+    @Test
+    void checkConfigPointsAtTheBadLine(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("switchboard.yaml");
+        Files.writeString(config, """
+                server:
+                  port: 8080
+                providers:
+                  - id: local
+                    protocol: opnai
+                    base_url: http://127.0.0.1:8000/v1
+                """);
+        Process process = new ProcessBuilder(PROJECT.resolve("switchboard").toString(), "check-config", config.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(output).contains(config + ":5: providers[0].protocol: expected one of openai, azure, anthropic, gemini, bedrock, demo");
+    }
+
+    private static Path fakeJdk(Path home, String version) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        String script = "#!/bin/sh\necho '    java.specification.version = " + version + "' >&2\nexit 0\n";
+        for (String tool : new String[]{"java", "javac"}) {
+            Path file = bin.resolve(tool);
+            Files.writeString(file, script);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return home;
+    }
+
+    private static void waitUntilReady(HttpClient http, int port, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("switchboard exited early:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("switchboard did not become ready:\n" + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the shared wire fixtures (../shared/fixtures, or the directory in -Dswitchboard.fixtures). */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static Path root() {
+        String configured = System.getProperty("switchboard.fixtures");
+        Path root = configured != null ? Path.of(configured) : Path.of("..", "shared", "fixtures");
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("fixtures not found at " + root.toAbsolutePath()
+                    + " (set -Dswitchboard.fixtures=DIR)");
+        }
+        return root;
+    }
+
+    public static byte[] bytes(String relativePath) {
+        Path file = root().resolve(relativePath);
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read fixture " + file.toAbsolutePath(), e);
+        }
+    }
+
+    public static String text(String relativePath) {
+        return new String(bytes(relativePath), StandardCharsets.UTF_8);
+    }
+}
