@@ -19,6 +19,16 @@ public record Usage(long promptTokens, long completionTokens, long cachedTokens,
         }
     }
 
+    /**
+     * Anthropic counts cache reads and writes outside {@code input_tokens}; in the canonical form
+     * they are part of the prompt.
+     */
+    public static Usage fromAnthropic(long inputTokens, long outputTokens, long cacheReadInputTokens,
+                                      long cacheCreationInputTokens) {
+        return new Usage(inputTokens + cacheReadInputTokens + cacheCreationInputTokens, outputTokens,
+                cacheReadInputTokens, cacheCreationInputTokens, 0, false);
+    }
+
     public static Usage of(long promptTokens, long completionTokens) {
         return new Usage(promptTokens, completionTokens, 0, 0, 0, false);
     }

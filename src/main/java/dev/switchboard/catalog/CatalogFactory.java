@@ -142,28 +142,27 @@ public final class CatalogFactory {
                 : Long.valueOf(positive(entry, "max_output_tokens", s.maxOutputTokens(), 0));
         Pricing pricing = pricing(entry, "pricing", s.pricing(), Pricing.FREE);
         Set<String> parameters = s.supportedParameters() == null ? Set.of() : Set.copyOf(s.supportedParameters());
-        List<EndpointSpec> endpointSpecs = s.endpoints() == null ? List.of() : s.endpoints();
-        if (endpointSpecs.isEmpty()) {
+        List<Sourced<EndpointSpec>> endpointEntries = entry.endpoints();
+        if (endpointEntries.isEmpty()) {
             throw error(entry, "endpoints", "at least one endpoint is required (a provider that serves this model)");
         }
         List<Endpoint> endpoints = new ArrayList<>();
         Set<ProviderId> seen = new HashSet<>();
-        for (int i = 0; i < endpointSpecs.size(); i++) {
-            String at = "endpoints[" + i + "]";
-            EndpointSpec e = endpointSpecs.get(i);
-            if (e == null || e.provider() == null || e.provider().isBlank()) {
-                throw error(entry, at + ".provider", "required");
+        for (Sourced<EndpointSpec> endpointEntry : endpointEntries) {
+            EndpointSpec e = endpointEntry.spec();
+            if (e.provider() == null || e.provider().isBlank()) {
+                throw error(endpointEntry, "provider", "required");
             }
             ProviderId providerId = new ProviderId(e.provider().trim());
             Provider provider = providers.get(providerId);
             if (provider == null) {
-                throw error(entry, at + ".provider", "unknown provider \"" + e.provider() + "\" (known: "
+                throw error(endpointEntry, "provider", "unknown provider \"" + e.provider() + "\" (known: "
                         + String.join(", ", providers.keySet().stream().map(ProviderId::value).sorted().toList()) + ")");
             }
             if (!seen.add(providerId)) {
-                throw error(entry, at + ".provider", "provider \"" + providerId + "\" is listed twice for this model");
+                throw error(endpointEntry, "provider", "provider \"" + providerId + "\" is listed twice for this model");
             }
-            endpoints.add(endpoint(entry, at, modelId, e, provider, context, maxOutput, pricing, parameters));
+            endpoints.add(endpoint(endpointEntry, modelId, provider, context, maxOutput, pricing, parameters));
         }
         return new Model(modelId, s.name() == null ? id : s.name(), s.aliases() == null ? List.of() : List.copyOf(s.aliases()),
                 created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
@@ -171,18 +170,18 @@ public final class CatalogFactory {
                 List.copyOf(endpoints));
     }
 
-    private static Endpoint endpoint(Sourced<ModelSpec> entry, String at, ModelId model, EndpointSpec e,
-                                     Provider provider, long modelContext, Long modelMaxOutput, Pricing modelPricing,
-                                     Set<String> modelParameters) {
+    private static Endpoint endpoint(Sourced<EndpointSpec> entry, ModelId model, Provider provider, long modelContext,
+                                     Long modelMaxOutput, Pricing modelPricing, Set<String> modelParameters) {
+        EndpointSpec e = entry.spec();
         String upstream = e.upstreamModel() == null || e.upstreamModel().isBlank()
                 ? (provider.protocol() == Protocol.DEMO ? model.slug() : null) : e.upstreamModel().trim();
         if (upstream == null) {
-            throw error(entry, at + ".upstream_model", "required (the name this provider knows the model by)");
+            throw error(entry, "upstream_model", "required (the name this provider knows the model by)");
         }
-        long context = e.contextLength() == null ? modelContext : positive(entry, at + ".context_length", e.contextLength(), 0);
+        long context = e.contextLength() == null ? modelContext : positive(entry, "context_length", e.contextLength(), 0);
         Long maxOutput = e.maxOutputTokens() == null ? modelMaxOutput
-                : Long.valueOf(positive(entry, at + ".max_output_tokens", e.maxOutputTokens(), 0));
-        Pricing pricing = pricing(entry, at + ".pricing", e.pricing(), modelPricing);
+                : Long.valueOf(positive(entry, "max_output_tokens", e.maxOutputTokens(), 0));
+        Pricing pricing = pricing(entry, "pricing", e.pricing(), modelPricing);
         Set<String> parameters = e.supportedParameters() == null ? modelParameters : Set.copyOf(e.supportedParameters());
         boolean enabled = provider.enabled() && !Boolean.FALSE.equals(e.enabled());
         String reason = !provider.enabled() ? provider.id() + ": " + provider.disabledReason()

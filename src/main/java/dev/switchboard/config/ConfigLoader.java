@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.Specs.AuthSpec;
 import dev.switchboard.config.Specs.ConfigFile;
+import dev.switchboard.config.Specs.EndpointSpec;
 import dev.switchboard.config.Specs.ModelSpec;
 import dev.switchboard.config.Specs.ProviderSpec;
 import dev.switchboard.config.Specs.RoutingSpec;
@@ -32,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Reads the built-in catalog and the user's file into one {@link SwitchboardConfig}. */
@@ -89,8 +92,7 @@ public final class ConfigLoader {
                 ModelSpec::id, SpecMerger::model);
         if (user == null) {
             return new SwitchboardConfig(BUILTIN_NAME, SwitchboardConfig.Server.DEFAULT,
-                    SwitchboardConfig.Storage.DEFAULT, SwitchboardConfig.Auth.DEFAULT,
-                    SwitchboardConfig.Routing.DEFAULT, providers, models);
+                    SwitchboardConfig.Storage.DEFAULT, auth(null), SwitchboardConfig.Routing.DEFAULT, providers, models);
         }
         return new SwitchboardConfig(userDocument.name(), server(userDocument, user.server()),
                 storage(user.storage()), auth(user.auth()), routing(userDocument, user.routing()), providers, models);
@@ -115,18 +117,16 @@ public final class ConfigLoader {
             if (spec == null) {
                 throw new ConfigException(document.name(), document.lineOf(path), path, "empty entry");
             }
-            result.add(new Sourced<>(spec, new Origin(document.name(), document.lineOf(path), path),
-                    document));
+            List<Sourced<EndpointSpec>> endpoints = spec instanceof ModelSpec model
+                    ? sourced(document, path + ".endpoints", model.endpoints()) : List.of();
+            result.add(new Sourced<>(spec, new Origin(document.name(), document.lineOf(path), path), document, null,
+                    endpoints));
         }
         return result;
     }
 
-    interface Merge<T> {
-        T apply(T base, T override);
-    }
-
     private static <T> List<Sourced<T>> mergeById(List<Sourced<T>> base, List<Sourced<T>> overrides,
-                                                  java.util.function.Function<T, String> id, Merge<T> merge) {
+                                                  Function<T, String> id, BinaryOperator<Sourced<T>> merge) {
         Map<String, Integer> position = new HashMap<>();
         List<Sourced<T>> result = new ArrayList<>(base);
         for (int i = 0; i < result.size(); i++) {
@@ -136,7 +136,7 @@ public final class ConfigLoader {
         for (Sourced<T> override : overrides) {
             String key = key(id.apply(override.spec()));
             if (key == null) {
-                throw new ConfigException(override.at("id"), "id", "required");
+                throw new ConfigException(override.at("id"), override.origin().path() + ".id", "required");
             }
             Origin previous = seenInOverrides.putIfAbsent(key, override.origin());
             if (previous != null) {
@@ -148,8 +148,7 @@ public final class ConfigLoader {
                 position.put(key, result.size());
                 result.add(override);
             } else {
-                T merged = merge.apply(result.get(at).spec(), override.spec());
-                result.set(at, new Sourced<>(merged, override.origin(), override.lines()));
+                result.set(at, merge.apply(result.get(at), override));
             }
         }
         return List.copyOf(result);
@@ -256,6 +255,9 @@ public final class ConfigLoader {
             String expected = known == null ? "" : known.stream().map(String::valueOf).sorted()
                     .collect(Collectors.joining(", "));
             return "unknown field (expected one of: " + expected + ")";
+        }
+        if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
+            return "number out of range";
         }
         if (e instanceof InvalidFormatException f) {
             return "expected " + typeName(f.getTargetType()) + " (got \"" + f.getValue() + "\")";

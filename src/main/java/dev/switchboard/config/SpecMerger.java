@@ -21,6 +21,17 @@ final class SpecMerger {
     private SpecMerger() {
     }
 
+    static Sourced<ProviderSpec> provider(Sourced<ProviderSpec> base, Sourced<ProviderSpec> user) {
+        return new Sourced<>(provider(base.spec(), user.spec()), user.origin(), user.lines(), base, List.of());
+    }
+
+    static Sourced<ModelSpec> model(Sourced<ModelSpec> base, Sourced<ModelSpec> user) {
+        List<Sourced<EndpointSpec>> endpoints = user.spec().endpoints() == null ? base.endpoints()
+                : endpoints(base.endpoints(), user.endpoints());
+        ModelSpec merged = model(base.spec(), user.spec(), endpoints.stream().map(Sourced::spec).toList());
+        return new Sourced<>(merged, user.origin(), user.lines(), base, endpoints);
+    }
+
     static ProviderSpec provider(ProviderSpec base, ProviderSpec user) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (base.headers() != null) {
@@ -43,7 +54,7 @@ final class SpecMerger {
                 or(user.tokensPerSecond(), base.tokensPerSecond()));
     }
 
-    static ModelSpec model(ModelSpec base, ModelSpec user) {
+    static ModelSpec model(ModelSpec base, ModelSpec user, List<EndpointSpec> endpoints) {
         return new ModelSpec(
                 base.id(),
                 or(user.name(), base.name()),
@@ -57,7 +68,7 @@ final class SpecMerger {
                 or(user.tokenizer(), base.tokenizer()),
                 pricing(base.pricing(), user.pricing()),
                 or(user.supportedParameters(), base.supportedParameters()),
-                endpoints(base.endpoints(), user.endpoints()));
+                endpoints);
     }
 
     static PricingSpec pricing(PricingSpec base, PricingSpec user) {
@@ -75,32 +86,32 @@ final class SpecMerger {
                 or(user.internalReasoning(), base.internalReasoning()));
     }
 
-    private static List<EndpointSpec> endpoints(List<EndpointSpec> base, List<EndpointSpec> user) {
-        if (base == null || user == null) {
-            return user == null ? base : user;
-        }
-        List<EndpointSpec> merged = new ArrayList<>(base);
-        for (EndpointSpec override : user) {
-            int at = indexOfProvider(merged, override.provider());
+    /** Endpoints merge by provider: the user's entry for a provider overrides the built-in one field by field. */
+    private static List<Sourced<EndpointSpec>> endpoints(List<Sourced<EndpointSpec>> base, List<Sourced<EndpointSpec>> user) {
+        List<Sourced<EndpointSpec>> merged = new ArrayList<>(base);
+        for (Sourced<EndpointSpec> override : user) {
+            int at = indexOfProvider(merged, override.spec().provider());
             if (at < 0) {
                 merged.add(override);
             } else {
-                EndpointSpec b = merged.get(at);
-                merged.set(at, new EndpointSpec(b.provider(),
-                        or(override.upstreamModel(), b.upstreamModel()),
-                        or(override.contextLength(), b.contextLength()),
-                        or(override.maxOutputTokens(), b.maxOutputTokens()),
-                        pricing(b.pricing(), override.pricing()),
-                        or(override.supportedParameters(), b.supportedParameters()),
-                        or(override.enabled(), b.enabled())));
+                Sourced<EndpointSpec> b = merged.get(at);
+                EndpointSpec e = override.spec();
+                EndpointSpec spec = new EndpointSpec(b.spec().provider(),
+                        or(e.upstreamModel(), b.spec().upstreamModel()),
+                        or(e.contextLength(), b.spec().contextLength()),
+                        or(e.maxOutputTokens(), b.spec().maxOutputTokens()),
+                        pricing(b.spec().pricing(), e.pricing()),
+                        or(e.supportedParameters(), b.spec().supportedParameters()),
+                        or(e.enabled(), b.spec().enabled()));
+                merged.set(at, new Sourced<>(spec, override.origin(), override.lines(), b, List.of()));
             }
         }
         return merged;
     }
 
-    private static int indexOfProvider(List<EndpointSpec> endpoints, String provider) {
+    private static int indexOfProvider(List<Sourced<EndpointSpec>> endpoints, String provider) {
         for (int i = 0; i < endpoints.size(); i++) {
-            String p = endpoints.get(i).provider();
+            String p = endpoints.get(i).spec().provider();
             if (p != null && p.equalsIgnoreCase(provider)) {
                 return i;
             }

@@ -17,7 +17,9 @@ import org.yaml.snakeyaml.nodes.Tag;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +77,11 @@ final class YamlDocument implements YamlLines {
     }
 
     @Override
+    public boolean has(String path) {
+        return lines.containsKey(path);
+    }
+
+    @Override
     public String written(String path) {
         return written.get(path);
     }
@@ -122,10 +129,15 @@ final class YamlDocument implements YamlLines {
 
         private ObjectNode mapping(MappingNode mapping, String path) {
             ObjectNode object = NODES.objectNode();
+            List<Node> merges = new ArrayList<>();
             for (NodeTuple tuple : mapping.getValue()) {
                 int line = tuple.getKeyNode().getStartMark().getLine() + 1;
-                if (!(tuple.getKeyNode() instanceof ScalarNode key) || key.getTag().equals(Tag.MERGE)) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                     throw new ConfigException(file, line, path, "only plain keys are supported here");
+                }
+                if (key.getTag().equals(Tag.MERGE)) {
+                    merges.add(tuple.getValueNode());
+                    continue;
                 }
                 String field = key.getValue();
                 String child = path.isEmpty() ? field : path + "." + field;
@@ -135,7 +147,27 @@ final class YamlDocument implements YamlLines {
                 lines.put(child, line);
                 object.set(field, convert(tuple.getValueNode(), child));
             }
+            for (Node merge : merges) {
+                mergeInto(object, merge, path);
+            }
             return object;
+        }
+
+        /** YAML merge keys ({@code <<: *anchor} or a list of anchors): keys written in the mapping itself win. */
+        private void mergeInto(ObjectNode object, Node merge, String path) {
+            List<Node> sources = merge instanceof SequenceNode list ? list.getValue() : List.of(merge);
+            for (Node source : sources) {
+                if (!(source instanceof MappingNode)) {
+                    throw new ConfigException(file, source.getStartMark().getLine() + 1, path,
+                            "a merge key (<<) needs a mapping or a list of mappings");
+                }
+                JsonNode merged = convert(source, path);
+                merged.properties().forEach(field -> {
+                    if (!object.has(field.getKey())) {
+                        object.set(field.getKey(), field.getValue());
+                    }
+                });
+            }
         }
 
         private ArrayNode sequence(SequenceNode sequence, String path) {

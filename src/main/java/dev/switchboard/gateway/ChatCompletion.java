@@ -156,7 +156,7 @@ final class ChatCompletion {
         }
         attempt.stopTimer(vertx);
         Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
-                TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
+                () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
         byte[] body = output.rewrite(generationId, attempt.endpoint.model().value(),
                 attempt.endpoint.provider().name(), metering.json());
         finish();

@@ -10,6 +10,7 @@ import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.protocol.openai.ChatRequest;
 
 import java.math.BigDecimal;
+import java.util.function.LongSupplier;
 
 /**
  * Usage and cost of one generation: the provider's counts when it reported them, otherwise
@@ -26,14 +27,15 @@ final class Metering {
         this.upstreamUsage = upstreamUsage;
     }
 
+    /** {@code estimatedCompletionTokens} is asked only when the upstream reported no usage. */
     static Metering of(JsonNode upstreamUsage, Endpoint endpoint, String tokenizer, ChatRequest request,
-                       long estimatedCompletionTokens) {
+                       LongSupplier estimatedCompletionTokens) {
         Usage usage;
         if (upstreamUsage != null && upstreamUsage.isObject() && upstreamUsage.has("prompt_tokens")) {
             usage = UsageJson.read(upstreamUsage);
         } else {
             long prompt = TokenCounter.countPrompt(request.messages(), request.field("tools"), tokenizer);
-            usage = new Usage(prompt, estimatedCompletionTokens, 0, 0, 0, true);
+            usage = new Usage(prompt, estimatedCompletionTokens.getAsLong(), 0, 0, 0, true);
             upstreamUsage = null;
         }
         return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), upstreamUsage);

@@ -155,8 +155,7 @@ final class StreamRelay implements ChunkStream.Listener {
     }
 
     private Metering metering() {
-        return Metering.of(upstreamUsage, endpoint, tokenizer,
-                completion.request(), generatedTokens);
+        return Metering.of(upstreamUsage, endpoint, tokenizer, completion.request(), () -> generatedTokens);
     }
 
     private static String errorMessage(ChatOutput chunk) {

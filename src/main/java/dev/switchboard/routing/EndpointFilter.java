@@ -110,8 +110,8 @@ final class EndpointFilter {
     }
 
     /**
-     * OpenRouter's soft preference: when some endpoints support {@code tools} or
-     * {@code response_format} and others do not, only the supporting ones are kept.
+     * OpenRouter's soft preference: when some endpoints support {@code tools},
+     * {@code response_format} or {@code verbosity} and others do not, only the supporting ones are kept.
      */
     private static List<Endpoint> preferSupporting(List<Endpoint> fit, RouteQuery query, List<Rejection> rejections) {
         List<Endpoint> result = fit;
@@ -120,6 +120,9 @@ final class EndpointFilter {
         }
         if (query.hasResponseFormat()) {
             result = keepSupporting(result, "response_format", rejections);
+        }
+        if (query.parameters().contains("verbosity")) {
+            result = keepSupporting(result, "verbosity", rejections);
         }
         return result;
     }

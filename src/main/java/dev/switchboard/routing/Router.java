@@ -65,10 +65,13 @@ public final class Router {
         List<Endpoint> rest = new ArrayList<>(candidates);
         rest.removeAll(named);
         List<Endpoint> result = new ArrayList<>(named);
-        result.addAll(prefs.sort() != null ? sorted(rest, prefs.sort().by(), signals) : loadBalanced(rest, signals));
+        // as OpenRouter: an explicit order or sort turns load balancing off; the rest then go by price
+        SortBy by = prefs.sort() != null ? prefs.sort().by() : prefs.order().isEmpty() ? null : SortBy.PRICE;
+        result.addAll(by != null ? sorted(rest, by, signals) : loadBalanced(rest, signals));
         result = preferPerformance(result, prefs, signals, named.size());
         if (!prefs.allowFallbacks()) {
-            int keep = named.isEmpty() ? 1 : named.size();
+            // without fallbacks only the ordered providers may serve; with no order, only the first choice
+            int keep = prefs.order().isEmpty() ? 1 : named.size();
             for (Endpoint dropped : result.subList(Math.min(keep, result.size()), result.size())) {
                 rejections.add(new Rejection.FallbacksDisabled(dropped.id()));
             }

@@ -23,6 +23,9 @@ public final class Fixtures {
 
     public static byte[] bytes(String relativePath) {
         Path file = root().resolve(relativePath);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("fixture " + relativePath + " not found at " + file.toAbsolutePath());
+        }
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {

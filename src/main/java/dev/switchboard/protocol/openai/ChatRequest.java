@@ -335,7 +335,8 @@ public final class ChatRequest {
         }
 
         private static long count(JsonParser p, String name) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    || p.getLongValue() < 0) {
                 throw new JsonMembers.InvalidMember(name, name + ": expected a non-negative integer");
             }
             return p.getLongValue();

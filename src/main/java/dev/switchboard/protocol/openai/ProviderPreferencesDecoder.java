@@ -84,7 +84,7 @@ final class ProviderPreferencesDecoder {
         if (by == null || !by.isTextual()) {
             throw invalid("sort.by", "expected one of price, throughput, latency");
         }
-        String partition = oneOf((ObjectNode) value, "partition", "model", "none");
+        String partition = oneOf((ObjectNode) value, "sort.partition", "model", "none");
         return new Sort(sortBy("sort.by", by.asText()), partition == null || partition.equals("model"));
     }
 
@@ -146,7 +146,9 @@ final class ProviderPreferencesDecoder {
         return value.doubleValue();
     }
 
-    private static String oneOf(ObjectNode node, String field, String... allowed) {
+    /** {@code path} may be dotted ({@code sort.partition}); its last part is the field read from {@code node}. */
+    private static String oneOf(ObjectNode node, String path, String... allowed) {
+        String field = path.substring(path.lastIndexOf('.') + 1);
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -156,7 +158,7 @@ final class ProviderPreferencesDecoder {
                 return candidate;
             }
         }
-        throw invalid(field, "expected one of " + String.join(", ", allowed) + " (got " + value + ")");
+        throw invalid(path, "expected one of " + String.join(", ", allowed) + " (got " + value + ")");
     }
 
     private static InvalidMember invalid(String field, String message) {

@@ -19,6 +19,9 @@ public final class SseParser {
         }
     }
 
+    /** Room for a field name and separator on top of the data limit, so the limit means the same for any chunking. */
+    private static final int LINE_SLACK = 64;
+
     private final Listener listener;
     private final int maxEventBytes;
 
@@ -29,7 +32,8 @@ public final class SseParser {
     private boolean hasData;
     private String eventType;
     private boolean lastWasCr;
-    private boolean started;
+    /** Bytes of a leading UTF-8 byte order mark matched so far; -1 once the stream's start is past. */
+    private int bomMatched;
 
     public SseParser(Listener listener, int maxEventBytes) {
         this.listener = listener;
@@ -43,7 +47,7 @@ public final class SseParser {
     public void feed(byte[] bytes, int offset, int length) {
         int end = offset + length;
         int i = offset;
-        if (!started && i < end) {
+        if (bomMatched >= 0) {
             i = skipByteOrderMark(bytes, i, end);
         }
         if (lastWasCr && i < end) {
@@ -84,14 +88,22 @@ public final class SseParser {
         dispatch();
     }
 
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /** Skips a leading BOM even when its three bytes arrive in different chunks. */
     private int skipByteOrderMark(byte[] bytes, int i, int end) {
-        // The BOM can only be recognised once its three bytes are seen; a split BOM is rare
-        // enough that we accept treating it as part of the first line.
-        if (lineLength == 0 && end - i >= 3
-                && (bytes[i] & 0xFF) == 0xEF && (bytes[i + 1] & 0xFF) == 0xBB && (bytes[i + 2] & 0xFF) == 0xBF) {
-            i += 3;
+        while (i < end && bomMatched < BOM.length) {
+            if (bytes[i] != BOM[bomMatched]) {
+                appendToLine(BOM, 0, bomMatched); // not a BOM after all: its bytes belong to the first line
+                bomMatched = -1;
+                return i;
+            }
+            bomMatched++;
+            i++;
         }
-        started = true;
+        if (bomMatched == BOM.length) {
+            bomMatched = -1;
+        }
         return i;
     }
 
@@ -107,14 +119,30 @@ public final class SseParser {
 
     private void appendToLine(byte[] bytes, int from, int to) {
         int n = to - from;
-        if (lineLength + n > maxEventBytes) {
-            throw new SseException("SSE line longer than " + maxEventBytes + " bytes");
-        }
         if (lineLength + n > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
         }
         System.arraycopy(bytes, from, line, lineLength, n);
         lineLength += n;
+        checkPartialLine();
+    }
+
+    /**
+     * A line still waiting for its end must not grow past what the complete line would be allowed,
+     * so the limit is the same wherever the chunks are cut: a data line by the event's data size,
+     * any other line by the limit plus room for its field name.
+     */
+    private void checkPartialLine() {
+        if (lineLength <= maxEventBytes) {
+            return;
+        }
+        boolean dataLine = lineLength > DATA.length + 1 && fieldIs(line, 0, DATA.length, DATA) && line[DATA.length] == ':';
+        long size = dataLine
+                ? dataLength + (hasData ? 1 : 0) + lineLength - DATA.length - 1 - (line[DATA.length + 1] == ' ' ? 1 : 0)
+                : lineLength - LINE_SLACK;
+        if (size > maxEventBytes) {
+            throw new SseException("SSE event larger than " + maxEventBytes + " bytes");
+        }
     }
 
     private void processLine(byte[] bytes, int from, int to) {
@@ -135,14 +163,15 @@ public final class SseParser {
         if (fieldIs(bytes, from, nameEnd, DATA)) {
             appendData(bytes, valueStart, to);
         } else if (fieldIs(bytes, from, nameEnd, EVENT)) {
-            eventType = new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8);
+            // an empty type means the default ("message"), reported as null
+            eventType = valueStart == to ? null : new String(bytes, valueStart, to - valueStart, StandardCharsets.UTF_8);
         }
         // "id" and "retry" do not matter to a proxy reading a single response; unknown fields are ignored
     }
 
     private void appendData(byte[] bytes, int from, int to) {
         int n = to - from;
-        int needed = dataLength + n + 1;
+        int needed = dataLength + (hasData ? 1 : 0) + n;
         if (needed > maxEventBytes) {
             throw new SseException("SSE event larger than " + maxEventBytes + " bytes");
         }

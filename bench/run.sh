@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Reproducible load benchmark: Switchboard against a plain nginx proxy_pass hop, same mock upstream,
+# same machine, alternating rounds. Prints requests/s, p50 and p99 per setup and the ratio.
+#
+#   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N]
+#
+# Needs nginx and wrk (Debian: apt-get install nginx-light wrk). Everything listens on 127.0.0.1
+# and stops when the script ends.
+set -euo pipefail
+
+duration=10
+rounds=3
+connections=64
+threads=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+for tool in nginx wrk; do
+  if ! command -v "$tool" >/dev/null; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      apt-get install -y nginx-light wrk >/dev/null
+    else
+      echo "bench: $tool is missing (Debian: apt-get install nginx-light wrk)" >&2; exit 1
+    fi
+  fi
+done
+
+work="$(mktemp -d /tmp/switchboard-bench.XXXXXX)"
+chmod 755 "$work" # nginx workers run unprivileged and must read the mock files
+mkdir -p "$work/logs" "$root/bench/results"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -n "${BENCH_KEEP:-}" ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+MOCK_JSON=19101; MOCK_SSE=19102; PROXY_JSON=19111; PROXY_SSE=19112; SWITCHBOARD=19120
+
+# the mock serves fixed files; "error_page 405 =200" lets nginx's static handler answer POSTs
+mkdir -p "$work/json/v1/chat" "$work/sse/v1/chat"
+cp "$here/mock/completion.json" "$work/json/v1/chat/completions"
+cp "$here/mock/stream.sse" "$work/sse/v1/chat/completions"
+
+cat > "$work/mock.conf" <<CONF
+worker_processes 1;
+error_log $work/logs/mock-error.log warn;
+pid $work/mock.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:$MOCK_JSON reuseport backlog=4096;
+    location / { root $work/json; default_type application/json; error_page 405 =200 \$uri; }
+  }
+  server {
+    listen 127.0.0.1:$MOCK_SSE reuseport backlog=4096;
+    location / { root $work/sse; default_type text/event-stream; error_page 405 =200 \$uri; }
+  }
+}
+CONF
+
+cat > "$work/proxy.conf" <<CONF
+worker_processes auto;
+error_log $work/logs/proxy-error.log warn;
+pid $work/proxy.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream mock_json { server 127.0.0.1:$MOCK_JSON; keepalive 256; }
+  upstream mock_sse { server 127.0.0.1:$MOCK_SSE; keepalive 256; }
+  server {
+    listen 127.0.0.1:$PROXY_JSON reuseport backlog=4096;
+    location / { proxy_pass http://mock_json; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:$PROXY_SSE reuseport backlog=4096;
+    location / { proxy_pass http://mock_sse; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+
+cat > "$work/switchboard.yaml" <<CONF
+server: { host: 127.0.0.1, port: $SWITCHBOARD }
+providers:
+  - { id: mock-json, name: Mock, protocol: openai, base_url: "http://127.0.0.1:$MOCK_JSON/v1", data_policy: { training: false, retention_days: 0 } }
+  - { id: mock-sse, name: Mock SSE, protocol: openai, base_url: "http://127.0.0.1:$MOCK_SSE/v1", data_policy: { training: false, retention_days: 0 } }
+models:
+  - { id: bench/json, name: Bench JSON, context_length: 128000, pricing: { prompt: 2, completion: 8 },
+      endpoints: [ { provider: mock-json, upstream_model: gpt-4.1 } ] }
+  - { id: bench/sse, name: Bench SSE, context_length: 128000, pricing: { prompt: 2, completion: 8 },
+      endpoints: [ { provider: mock-sse, upstream_model: gpt-4.1 } ] }
+CONF
+
+nginx -p "$work" -c "$work/mock.conf" -g 'daemon off;' & pids+=($!)
+nginx -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!)
+(cd "$root" && ./switchboard build >/dev/null)
+"$root/switchboard" serve --config "$work/switchboard.yaml" > "$work/logs/switchboard.log" 2>&1 & pids+=($!)
+
+for i in $(seq 1 150); do
+  curl -sf "http://127.0.0.1:$SWITCHBOARD/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$SWITCHBOARD/readyz" >/dev/null || { cat "$work/logs/switchboard.log"; exit 1; }
+
+json_body='{"model":"bench/json","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! How are you today?"}],"max_tokens":64}'
+sse_body='{"model":"bench/sse","stream":true,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! How are you today?"}],"max_tokens":64}'
+
+# One wrk run; prints "rps p50_us p99_us errors".
+measure() {
+  local url="$1" body="$2" seconds="$3" line
+  line="$(BENCH_BODY="$body" wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$here/post.lua" "$url" | grep '^RESULT')"
+  echo "$line" | sed -E 's/.*rps=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+) requests=[0-9]+ errors=([0-9]+).*/\1 \2 \3 \4/'
+}
+
+# sanity: both paths answer before measuring
+curl -sf -X POST "http://127.0.0.1:$PROXY_JSON/v1/chat/completions" -d "$json_body" >/dev/null
+curl -sf -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$json_body" | grep -q '"provider":"Mock"'
+curl -sfN -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$sse_body" | grep -q 'data: \[DONE\]'
+
+echo "warming up the JVM..." >&2
+measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "$json_body" "$duration" >/dev/null
+measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "$sse_body" "$duration" >/dev/null
+
+results="$work/results.txt"
+: > "$results"
+for mode in json sse; do
+  body_var="${mode}_body"
+  proxy_port=$([[ $mode == json ]] && echo $PROXY_JSON || echo $PROXY_SSE)
+  for round in $(seq 1 "$rounds"); do
+    echo "round $round/$rounds ($mode)..." >&2
+    echo "$mode nginx $(measure "http://127.0.0.1:$proxy_port/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+    echo "$mode switchboard $(measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+  done
+done
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+cp "$results" "$root/bench/results/raw-$stamp.txt"
+python3 - "$results" "$rounds" "$connections" "$duration" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+rounds, connections, duration = sys.argv[2], sys.argv[3], sys.argv[4]
+print(f"\n{rounds} alternating rounds of {duration}s, {connections} connections, medians; latency in microseconds\n")
+print("| mode | setup | req/s | p50 | p99 | errors | req/s ratio vs nginx |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
+    med = {}
+    for setup in ("nginx", "switchboard"):
+        r = [x for x in rows if x[0] == mode and x[1] == setup]
+        med[setup] = (statistics.median(float(x[2]) for x in r), statistics.median(int(x[3]) for x in r),
+                      statistics.median(int(x[4]) for x in r), sum(int(x[5]) for x in r))
+    for setup in ("nginx", "switchboard"):
+        rps, p50, p99, errors = med[setup]
+        ratio = rps / med["nginx"][0]
+        print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {ratio:.2f}x |")
+PY

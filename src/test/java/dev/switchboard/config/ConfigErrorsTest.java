@@ -1,0 +1,254 @@
+package dev.switchboard.config;
+
+import dev.switchboard.catalog.CatalogFactory;
+import dev.switchboard.catalog.Protocol;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** A bad file fails with its file, line, field and what was expected (DESIGN.md §3), from loading or building. */
+class ConfigErrorsTest {
+    private static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO);
+
+    private static void loadAndBuild(String yaml) {
+        CatalogFactory.build(new ConfigLoader(Map.of()).load("switchboard.yaml", yaml), IMPLEMENTED);
+    }
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                arguments("unknown field", """
+                        server:
+                          prot: 8080
+                        """, 2, "server.prot",
+                        "unknown field (expected one of: host, max_body_bytes, port, stream_keepalive_ms)"),
+                arguments("unknown top-level field", """
+                        # settings
+                        servers: {}
+                        """, 2, "servers",
+                        "unknown field (expected one of: auth, models, providers, routing, server, storage)"),
+                arguments("unknown endpoint field", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            endpoints:
+                              - provider: demo
+                                deployment: x
+                        """, 6, "models[0].endpoints[0].deployment", "unknown field (expected one of: "),
+                arguments("string for an integer", """
+                        server:
+                          host: 0.0.0.0
+                          port: eighty
+                        """, 3, "server.port", "expected an integer (got \"eighty\")"),
+                arguments("string for a model integer", """
+                        models:
+                          - id: acme/widget
+                            context_length: twelve
+                        """, 3, "models[0].context_length", "expected an integer (got \"twelve\")"),
+                arguments("list for a mapping", """
+                        storage: {}
+                        server: [127.0.0.1, 8080]
+                        """, 2, "server", "expected a mapping"),
+                arguments("mapping for a list", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            endpoints: { provider: demo }
+                        """, 4, "models[0].endpoints", "expected a list"),
+                arguments("duplicate key", """
+                        server:
+                          host: a
+                          host: b
+                        """, 3, "server.host", "duplicate key"),
+                arguments("malformed variable", """
+                        providers:
+                          - id: mine
+                            protocol: openai
+                            api_key: ${MY_KEY
+                        """, 4, "providers[0].api_key", "malformed variable reference"),
+                arguments("bad protocol", """
+                        providers:
+                          - id: mine
+                            protocol: opnai
+                            base_url: http://localhost:8000/v1
+                        """, 3, "providers[0].protocol",
+                        "expected one of openai, azure, anthropic, gemini, bedrock, demo (got \"opnai\")"),
+                arguments("base_url without a scheme", """
+                        providers:
+                          - id: mine
+                            protocol: openai
+                            base_url: localhost:8000/v1
+                        """, 4, "providers[0].base_url", "expected an http:// or https:// URL"),
+                arguments("base_url that is not a URL", """
+                        providers:
+                          - id: mine
+                            protocol: openai
+                            base_url: http://local host/v1
+                        """, 4, "providers[0].base_url", "not a valid URL"),
+                arguments("endpoint of an unknown provider", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            endpoints:
+                              - provider: demo
+                              - provider: nope
+                        """, 6, "models[0].endpoints[1].provider", "unknown provider \"nope\" (known: anthropic, azure"),
+                arguments("model id without an author", """
+                        models:
+                          - context_length: 10
+                            id: widget
+                            endpoints: [{ provider: demo }]
+                        """, 3, "models[0].id", "expected author/slug such as \"openai/gpt-4.1\" (got \"widget\")"),
+                arguments("model without an id", """
+                        models:
+                          - name: Widget
+                            context_length: 10
+                            endpoints: [{ provider: demo }]
+                        """, 2, "models[0].id", "required"),
+                arguments("provider without an id", """
+                        providers:
+                          - protocol: openai
+                            base_url: http://localhost:8000/v1
+                        """, 2, "providers[0].id", "required"),
+                arguments("bad value in an endpoint override of a built-in model", """
+                        models:
+                          - id: openai/gpt-4.1
+                            endpoints:
+                              - provider: azure
+                                context_length: -5
+                        """, 5, "models[0].endpoints[0].context_length", "expected a positive number (got -5)"),
+                arguments("missing context_length", """
+                        models:
+                          - id: acme/widget
+                            endpoints: [{ provider: demo }]
+                        """, 2, "models[0].context_length", "required"),
+                arguments("zero context_length", """
+                        models:
+                          - id: acme/widget
+                            context_length: 0
+                            endpoints: [{ provider: demo }]
+                        """, 3, "models[0].context_length", "expected a positive number (got 0)"),
+                arguments("negative model price", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            pricing:
+                              prompt: 1
+                              completion: -0.5
+                            endpoints: [{ provider: demo }]
+                        """, 6, "models[0].pricing.completion", "expected a price of 0 or more (USD)"),
+                arguments("negative endpoint price", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            endpoints:
+                              - provider: demo
+                                pricing: { prompt: -1 }
+                        """, 6, "models[0].endpoints[0].pricing.prompt", "expected a price of 0 or more (USD)"),
+                arguments("model without endpoints", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                        """, 2, "models[0].endpoints", "at least one endpoint is required"),
+                arguments("bad created date", """
+                        models:
+                          - id: acme/widget
+                            created: April 2025
+                            context_length: 10
+                            endpoints: [{ provider: demo }]
+                        """, 3, "models[0].created", "expected a date YYYY-MM-DD (got \"April 2025\")"),
+                arguments("port above the range", """
+                        server:
+                          port: 70000
+                        """, 2, "server.port", "expected a port between 0 and 65535 (got 70000)"),
+                arguments("negative port", """
+                        server: { host: localhost,
+                          port: -1 }
+                        """, 2, "server.port", "expected a port between 0 and 65535 (got -1)"),
+                arguments("duplicate model id", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            endpoints: [{ provider: demo }]
+                          - id: acme/Widget
+                            context_length: 20
+                            endpoints: [{ provider: demo }]
+                        """, 5, "models[1].id", "duplicate id \"acme/Widget\" (first defined at line 2)"),
+                arguments("duplicate provider id", """
+                        providers:
+                          - { id: local, protocol: openai, base_url: "http://localhost:1" }
+                          - { id: local, protocol: openai, base_url: "http://localhost:2" }
+                        """, 3, "providers[1].id", "duplicate id \"local\" (first defined at line 2)"),
+                arguments("alias claimed by two models", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            aliases: [gpt-4-1]
+                            endpoints: [{ provider: demo }]
+                        """, 4, "models[0].aliases", "\"gpt-4-1\" already names model openai/gpt-4.1"),
+                arguments("top level is not a mapping", """
+                        - server
+                        - models
+                        """, 1, null, "expected a mapping at the top level"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void namesFileLineFieldAndWhatWasExpected(String what, String yaml, int line, String field, String expected) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loadAndBuild(yaml));
+
+        assertThat(e).as(what).isNotNull();
+        assertThat(e.file()).isEqualTo("switchboard.yaml");
+        assertThat(e.line()).as("line").isEqualTo(line);
+        assertThat(e.field()).as("field").isEqualTo(field);
+        assertThat(e.problem()).contains(expected);
+        assertThat(e.getMessage()).isEqualTo("switchboard.yaml:" + line + ": "
+                + (field == null ? "" : field + ": ") + e.problem());
+    }
+
+    @Test
+    void invalidYamlNamesTheFileAndLine() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loadAndBuild("""
+                server: { host: a
+                port: 1
+                """));
+
+        assertThat(e.file()).isEqualTo("switchboard.yaml");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.getMessage()).startsWith("switchboard.yaml:2: not valid YAML");
+    }
+
+    @Test
+    void portZeroIsAllowedToPickAFreePort() {
+        assertThat(new ConfigLoader(Map.of()).load("a.yaml", "server: { port: 0 }\n").server().port()).isZero();
+    }
+
+    @Test
+    void theSameModelIdInTheUserFileAndTheBuiltInCatalogIsAnOverrideNotADuplicate() {
+        assertThatCode(() -> loadAndBuild("""
+                models:
+                  - id: openai/gpt-4.1
+                    context_length: 128000
+                """)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aProviderWhoseKeyIsUnsetIsDisabledNotAnError() {
+        assertThatCode(() -> loadAndBuild("""
+                providers:
+                  - id: mine
+                    protocol: openai
+                    base_url: http://localhost:8000/v1
+                    api_key: ${MY_KEY}
+                """)).doesNotThrowAnyException();
+    }
+}
