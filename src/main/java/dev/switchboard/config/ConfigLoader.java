@@ -170,8 +170,18 @@ public final class ConfigLoader {
         }
         long maxBody = positive(doc, "server.max_body_bytes", spec.maxBodyBytes(), d.maxBodyBytes());
         long keepalive = positive(doc, "server.stream_keepalive_ms", spec.streamKeepaliveMs(), d.streamKeepaliveMs());
+        int eventLoops = spec.eventLoops() == null ? 0 : spec.eventLoops();
+        if (eventLoops < 0) {
+            throw new ConfigException(doc.name(), doc.lineOf("server.event_loops"), "server.event_loops",
+                    "expected 0 (one per processor) or a positive number (got " + eventLoops + ")");
+        }
+        String transport = spec.transport() == null ? d.transport() : spec.transport().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("auto", "io_uring", "epoll", "nio").contains(transport)) {
+            throw new ConfigException(doc.name(), doc.lineOf("server.transport"), "server.transport",
+                    "expected one of auto, io_uring, epoll, nio (got \"" + spec.transport() + "\")");
+        }
         return new SwitchboardConfig.Server(spec.host() == null || spec.host().isBlank() ? d.host() : spec.host(),
-                port, maxBody, keepalive);
+                port, maxBody, keepalive, eventLoops, transport);
     }
 
     private static SwitchboardConfig.Storage storage(StorageSpec spec) {

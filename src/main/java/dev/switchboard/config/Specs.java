@@ -16,7 +16,8 @@ public final class Specs {
                              List<ProviderSpec> providers, List<ModelSpec> models) {
     }
 
-    public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs) {
+    public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,
+                             String transport) {
     }
 
     public record StorageSpec(String database, String redis) {

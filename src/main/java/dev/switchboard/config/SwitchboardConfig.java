@@ -18,12 +18,21 @@ public record SwitchboardConfig(
         List<Sourced<ProviderSpec>> providers,
         List<Sourced<ModelSpec>> models) {
 
-    public record Server(String host, int port, long maxBodyBytes, long streamKeepaliveMs) {
-        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000);
+    /**
+     * {@code eventLoops}: threads serving HTTP, 0 = one per available processor; {@code transport}:
+     * auto, io_uring, epoll or nio.
+     */
+    public record Server(String host, int port, long maxBodyBytes, long streamKeepaliveMs, int eventLoops,
+                         String transport) {
+        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000, 0, "auto");
 
         public Server withAddress(String newHost, Integer newPort) {
             return new Server(newHost == null ? host : newHost, newPort == null ? port : newPort, maxBodyBytes,
-                    streamKeepaliveMs);
+                    streamKeepaliveMs, eventLoops, transport);
+        }
+
+        public int eventLoopsOrProcessors() {
+            return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
         }
     }
 

@@ -3,9 +3,11 @@ package dev.switchboard.gateway;
 import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.OutputIdentity;
 import dev.switchboard.protocol.sse.SseFormat;
 import dev.switchboard.providers.CancelSignal;
 import dev.switchboard.providers.ProviderAdapter;
@@ -157,8 +159,7 @@ final class ChatCompletion {
         attempt.stopTimer(vertx);
         Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
-        byte[] body = output.rewrite(generationId, attempt.endpoint.model().value(),
-                attempt.endpoint.provider().name(), metering.json());
+        byte[] body = output.rewrite(identity(attempt.endpoint), metering.json());
         finish();
         if (!sink.closed()) {
             sink.respond(200, headers, body);
@@ -209,11 +210,11 @@ final class ChatCompletion {
         sink.startStream(headers);
     }
 
-    /** Ends the response after a stream completed or broke (the relay wrote the last events). */
-    void streamEnded() {
+    /** Ends the response after a stream completed or broke, with the stream's last events. */
+    void streamEnded(byte[] last) {
         finish();
         if (!sink.closed()) {
-            sink.end();
+            sink.end(last);
         }
     }
 
@@ -238,10 +239,11 @@ final class ChatCompletion {
             return;
         }
         // the head is out (keep-alive comments were sent): report the failure in the stream itself
-        sink.write(SseFormat.data(StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
-                gateway.clock(), error.status(), error.getMessage(), null)));
-        sink.write(SseFormat.DONE);
-        sink.end();
+        ByteSink out = new ByteSink(512);
+        SseFormat.writeData(out, StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
+                gateway.clock(), error.status(), error.getMessage(), null));
+        out.append(SseFormat.DONE);
+        sink.end(out.toByteArray());
     }
 
     private void clientGone() {
@@ -279,6 +281,11 @@ final class ChatCompletion {
 
     private long elapsedMs() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Switchboard's id, the served model and the provider's name, for every output of this endpoint. */
+    OutputIdentity identity(Endpoint endpoint) {
+        return OutputIdentity.of(generationId, endpoint.model().value(), endpoint.provider().name());
     }
 
     String tokenizer(Endpoint endpoint) {

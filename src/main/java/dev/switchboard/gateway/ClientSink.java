@@ -21,8 +21,8 @@ public interface ClientSink {
     /** Writes and flushes SSE bytes. */
     void write(byte[] bytes);
 
-    /** Ends the response. */
-    void end();
+    /** Writes the last SSE bytes and ends the response, in one write. */
+    void end(byte[] last);
 
     /** True when the client reads slower than we write: pause the source until {@link #onDrain}. */
     boolean writeQueueFull();

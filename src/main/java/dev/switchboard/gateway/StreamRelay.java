@@ -3,8 +3,10 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
+import dev.switchboard.protocol.openai.OutputIdentity;
 import dev.switchboard.protocol.sse.SseFormat;
 import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.UpstreamFailure;
@@ -16,32 +18,40 @@ import java.util.List;
  * Relays one attempt's chunk stream to the client. Until the first content arrives, chunks
  * (the role chunk, empty deltas) are held back, so a failing endpoint can still be replaced
  * without the client noticing. Then every chunk goes out rewritten with Switchboard's id, model
- * and provider, flushed one by one. The stream always ends with a usage chunk carrying
- * {@code cost} and {@code [DONE]}, or, if the provider broke off, with an error chunk
- * ({@code finish_reason: "error"}) and {@code [DONE]}; never with a silent clean end.
- * Memory stays flat: only pre-content chunks and the provider's usage chunk are kept.
+ * and provider; the chunks of one network read leave in one write, as soon as that read is
+ * processed. The stream always ends with a usage chunk carrying {@code cost} and {@code [DONE]},
+ * or, if the provider broke off, with an error chunk ({@code finish_reason: "error"}) and
+ * {@code [DONE]}; never with a silent clean end. Memory stays flat: only pre-content chunks, the
+ * provider's usage and a bounded run of not-yet-counted text are kept.
  */
 final class StreamRelay implements ChunkStream.Listener {
     /** Pre-content chunks kept at most; more empty chunks than this are dropped. */
     private static final int MAX_HELD = 32;
+    /** Generated text is tokenized in runs of about this many characters, and only if usage is missing at the end. */
+    private static final int COUNT_RUN = 4096;
 
     private final ChatCompletion completion;
     private final ChatCompletion.Attempt attempt;
     private final ChunkStream stream;
     private final Endpoint endpoint;
+    private final OutputIdentity identity;
     private final String tokenizer;
     private final List<ChatOutput> held = new ArrayList<>(2);
+    /** SSE bytes for the client from the current network read; written together at the batch's end. */
+    private final ByteSink pending = new ByteSink(1024);
+    private final StringBuilder uncountedText = new StringBuilder();
     private boolean started;
     private ChatOutput usageChunk;
     private JsonNode upstreamUsage;
     private String finishReason;
-    private long generatedTokens;
+    private long countedTokens;
 
     StreamRelay(ChatCompletion completion, ChatCompletion.Attempt attempt, ChunkStream stream) {
         this.completion = completion;
         this.attempt = attempt;
         this.stream = stream;
         this.endpoint = attempt.endpoint;
+        this.identity = completion.identity(endpoint);
         this.tokenizer = completion.tokenizer(endpoint);
     }
 
@@ -76,10 +86,7 @@ final class StreamRelay implements ChunkStream.Listener {
         if (chunk.choiceCount() == 0) {
             return; // the usage chunk (sent at the end) or a choice-less chunk such as Azure's prompt filter results
         }
-        String text = chunk.generatedText();
-        if (!text.isEmpty()) {
-            generatedTokens += TokenCounter.count(text, tokenizer);
-        }
+        noteGeneratedText(chunk);
         if (chunk.finishReason() != null) {
             finishReason = chunk.finishReason();
         }
@@ -101,6 +108,13 @@ final class StreamRelay implements ChunkStream.Listener {
     }
 
     @Override
+    public void onBatchEnd() {
+        if (completion.isCurrent(attempt)) {
+            flush();
+        }
+    }
+
+    @Override
     public void onEnd(boolean sawDone) {
         if (!completion.isCurrent(attempt)) {
             return;
@@ -112,13 +126,12 @@ final class StreamRelay implements ChunkStream.Listener {
         }
         Metering metering = metering();
         byte[] last = usageChunk != null
-                ? usageChunk.rewrite(completion.generationId(), endpoint.model().value(), endpoint.provider().name(),
-                metering.json())
+                ? usageChunk.rewrite(identity, metering.json())
                 : StreamErrors.usageChunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), metering.json());
-        completion.sink().write(SseFormat.data(last));
-        completion.sink().write(SseFormat.DONE);
-        completion.streamEnded();
+        SseFormat.writeData(pending, last);
+        pending.append(SseFormat.DONE);
+        completion.streamEnded(pending.toByteArray());
     }
 
     @Override
@@ -130,36 +143,59 @@ final class StreamRelay implements ChunkStream.Listener {
 
     /** Before content: the attempt failed, fall back. After: end the stream with an error chunk. */
     private void broken(UpstreamFailure failure) {
+        stream.cancel();
         if (!started) {
-            stream.cancel();
             completion.attemptFailed(attempt, failure);
             return;
         }
-        stream.cancel();
         byte[] error = StreamErrors.chunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), failure.status(), failure.getMessage(),
                 metering().json());
-        completion.sink().write(SseFormat.data(error));
-        completion.sink().write(SseFormat.DONE);
-        completion.streamEnded();
+        SseFormat.writeData(pending, error);
+        pending.append(SseFormat.DONE);
+        completion.streamEnded(pending.toByteArray());
     }
 
     private void write(ChatOutput chunk) {
+        if (chunk.hasLineBreaks()) {
+            SseFormat.writeData(pending, chunk.rewrite(identity, null));
+            return;
+        }
+        pending.append(SseFormat.DATA_PREFIX);
+        chunk.rewrite(identity, null, pending);
+        pending.append(SseFormat.EVENT_END);
+    }
+
+    /** Sends what the last network read produced in one write; a slow client pauses the upstream. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
         ClientSink sink = completion.sink();
-        sink.write(SseFormat.data(chunk.rewrite(completion.generationId(), endpoint.model().value(),
-                endpoint.provider().name(), null)));
+        sink.write(pending.toByteArray());
+        pending.reset();
         if (sink.writeQueueFull()) {
             stream.pause();
             sink.onDrain(stream::resume);
         }
     }
 
+    /** Keeps the generated text for a possible estimate, tokenizing it in bounded runs so memory stays flat. */
+    private void noteGeneratedText(ChatOutput chunk) {
+        chunk.appendGeneratedText(uncountedText);
+        if (uncountedText.length() >= COUNT_RUN) {
+            countedTokens += TokenCounter.count(uncountedText.toString(), tokenizer);
+            uncountedText.setLength(0);
+        }
+    }
+
     private Metering metering() {
-        return Metering.of(upstreamUsage, endpoint, tokenizer, completion.request(), () -> generatedTokens);
+        return Metering.of(upstreamUsage, endpoint, tokenizer, completion.request(),
+                () -> countedTokens + TokenCounter.count(uncountedText.toString(), tokenizer));
     }
 
     private static String errorMessage(ChatOutput chunk) {
-        var error = chunk.error();
+        JsonNode error = chunk.error();
         if (error.isTextual()) {
             return error.asText();
         }

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -67,53 +66,6 @@ public final class Json {
             return MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A growable byte sink for building JSON bodies without an intermediate String. */
-    public static final class Bytes extends ByteArrayOutputStream {
-        public Bytes(int size) {
-            super(size);
-        }
-
-        public Bytes ascii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                write(s.charAt(i));
-            }
-            return this;
-        }
-
-        public Bytes raw(byte[] source, int from, int to) {
-            write(source, from, to - from);
-            return this;
-        }
-
-        public Bytes raw(byte[] source) {
-            write(source, 0, source.length);
-            return this;
-        }
-
-        /** Writes a JSON string literal with escaping. */
-        public Bytes string(String value) {
-            try (JsonGenerator g = FACTORY.createGenerator(this)) {
-                g.writeString(value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
-        }
-
-        public Bytes node(JsonNode value) {
-            try {
-                MAPPER.writeValue(this, value); // closing a byte array stream is a no-op
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
-        }
-
-        public byte[] array() {
-            return count == buf.length ? buf : toByteArray();
         }
     }
 }

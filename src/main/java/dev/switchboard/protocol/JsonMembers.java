@@ -46,36 +46,103 @@ public final class JsonMembers {
         }
     }
 
+    /** The members of an object, and whether its text spans several lines. */
+    public record Scanned(List<Member> members, boolean multiLine) {
+    }
+
     public static List<Member> scan(byte[] json, Inspector inspector) {
+        return scanDocument(json, inspector).members();
+    }
+
+    public static Scanned scanDocument(byte[] json, Inspector inspector) {
         try (JsonParser parser = Json.FACTORY.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedJsonException("expected a JSON object", 1, 1);
             }
             List<Member> members = new ArrayList<>(16);
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                int start = (int) parser.currentTokenLocation().getByteOffset();
-                JsonToken value = parser.nextToken();
-                int valueStart = (int) parser.currentTokenLocation().getByteOffset();
-                inspector.inspect(name, parser);
-                JsonToken now = parser.currentToken();
-                if (now == value && (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)) {
-                    parser.skipChildren();
-                } else {
-                    parser.finishToken();
+            String name = null;
+            int start = 0;
+            int valueStart = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME || token == JsonToken.END_OBJECT) {
+                // a member ends where the next token starts, less the comma and whitespace between;
+                // untouched strings are thereby skipped by the parser, never decoded
+                int next = (int) parser.currentTokenLocation().getByteOffset();
+                if (name != null) {
+                    members.add(new Member(name, start, valueStart, endBefore(json, next)));
                 }
-                members.add(new Member(name, start, valueStart, (int) parser.currentLocation().getByteOffset()));
+                if (token == JsonToken.END_OBJECT) {
+                    break;
+                }
+                name = parser.currentName();
+                start = next;
+                JsonToken value = parser.nextToken();
+                valueStart = (int) parser.currentTokenLocation().getByteOffset();
+                inspector.inspect(name, parser);
+                if (parser.currentToken() == value && (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)) {
+                    parser.skipChildren();
+                }
             }
-            if (parser.nextToken() != null) {
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 throw new MalformedJsonException("unexpected content after the JSON object", parser.currentLocation().getLineNr(),
                         parser.currentLocation().getColumnNr());
             }
-            return members;
+            return new Scanned(members, parser.currentLocation().getLineNr() > 1);
         } catch (StreamReadException e) {
             throw malformed(e);
         } catch (IOException e) {
             throw new MalformedJsonException(e.getMessage(), 0, 0);
         }
+    }
+
+    /**
+     * Walks the top-level members of an object without recording where they are: cheaper when
+     * the inspector only needs a few values (and their positions, which it can ask the parser for).
+     *
+     * @return true when the object's text spans several lines
+     */
+    public static boolean visit(byte[] json, Inspector inspector) {
+        try (JsonParser parser = Json.FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedJsonException("expected a JSON object", 1, 1);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                inspector.inspect(name, parser);
+                if (parser.currentToken() == value && (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)) {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new MalformedJsonException("unexpected content after the JSON object", parser.currentLocation().getLineNr(),
+                        parser.currentLocation().getColumnNr());
+            }
+            return parser.currentLocation().getLineNr() > 1;
+        } catch (StreamReadException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new MalformedJsonException(e.getMessage(), 0, 0);
+        }
+    }
+
+    /** The end of a value that is followed, at {@code next}, by the next member's name or the closing brace. */
+    private static int endBefore(byte[] json, int next) {
+        int end = next;
+        while (end > 0 && isWhitespace(json[end - 1])) {
+            end--;
+        }
+        if (end > 0 && json[end - 1] == ',') {
+            end--;
+            while (end > 0 && isWhitespace(json[end - 1])) {
+                end--;
+            }
+        }
+        return end;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     static MalformedJsonException malformed(StreamReadException e) {

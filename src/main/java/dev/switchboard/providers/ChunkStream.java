@@ -11,7 +11,16 @@ public interface ChunkStream {
         /** One chunk, as the JSON of an OpenAI chat.completion.chunk. */
         void onChunk(byte[] chunk);
 
-        /** The upstream finished; {@code sawDone} tells whether it sent its end marker. */
+        /**
+         * The chunks since the last call arrived together (one network read): pass them on now.
+         * Lets the gateway write what came together in one write instead of one per event.
+         */
+        void onBatchEnd();
+
+        /**
+         * The upstream finished: it sent its end marker ({@code sawDone}) or closed its response.
+         * Chunks not yet passed on by {@link #onBatchEnd} are part of the end.
+         */
         void onEnd(boolean sawDone);
 
         /** The stream broke or stalled; no further callbacks follow. */

@@ -47,7 +47,10 @@ final class EdgeVerticle extends VerticleBase {
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxInitialLineLength(16 * 1024)
                 .setHandle100ContinueAutomatically(true)
-                .setReusePort(true);
+                .setReusePort(true)
+                .setStrictThreadMode(true)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         server = vertx.createHttpServer(options).requestHandler(edge::handle);
         return server.listen();
     }

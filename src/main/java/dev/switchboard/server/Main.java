@@ -87,7 +87,7 @@ public final class Main implements Runnable {
             SwitchboardServer server;
             try {
                 server = SwitchboardServer.start(effective, catalog, Clock.systemUTC(),
-                        Runtime.getRuntime().availableProcessors());
+                        effective.server().eventLoopsOrProcessors());
             } catch (IllegalStateException e) {
                 System.err.println("switchboard: " + e.getMessage());
                 return 1;
@@ -100,8 +100,9 @@ public final class Main implements Runnable {
             }, "switchboard-shutdown"));
             long models = catalog.listedModels().size();
             long providers = catalog.providers().stream().filter(Provider::enabled).count();
-            System.out.printf("Switchboard is ready on http://%s:%d/v1 (%d models from %d providers; config: %s)%n",
-                    displayHost(effective.server().host()), server.port(), models, providers, effective.source());
+            System.out.printf("Switchboard is ready on http://%s:%d/v1 (%d models from %d providers; config: %s; %s)%n",
+                    displayHost(effective.server().host()), server.port(), models, providers, effective.source(),
+                    server.transport());
             System.out.printf("Try: curl http://%s:%d/v1/chat/completions -d '{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'%n",
                     displayHost(effective.server().host()), server.port());
             stopped.await();

@@ -14,6 +14,7 @@ final class ResponseSink implements ClientSink {
     private final List<Runnable> closeActions = new ArrayList<>(1);
     private boolean ended;
     private boolean clientGone;
+    private boolean streaming;
 
     ResponseSink(HttpServerResponse response) {
         this.response = response;
@@ -39,21 +40,22 @@ final class ResponseSink implements ClientSink {
 
     @Override
     public void startStream(Map<String, String> headers) {
-        if (response.headWritten() || closed()) {
+        if (streaming || response.headWritten() || closed()) {
             return;
         }
+        // the head goes out with the first write, in the same packet
+        streaming = true;
         response.setStatusCode(200);
         headers.forEach(response::putHeader);
         response.putHeader("content-type", "text/event-stream");
         response.putHeader("cache-control", "no-cache");
         response.putHeader("x-accel-buffering", "no");
         response.setChunked(true);
-        response.writeHead();
     }
 
     @Override
     public boolean headSent() {
-        return response.headWritten();
+        return streaming || response.headWritten();
     }
 
     @Override
@@ -64,10 +66,10 @@ final class ResponseSink implements ClientSink {
     }
 
     @Override
-    public void end() {
+    public void end(byte[] last) {
         if (!closed()) {
             ended = true;
-            response.end();
+            response.end(VertxBuffers.wrap(last));
         }
     }
 

@@ -30,7 +30,7 @@ class ConfigErrorsTest {
                         server:
                           prot: 8080
                         """, 2, "server.prot",
-                        "unknown field (expected one of: host, max_body_bytes, port, stream_keepalive_ms)"),
+                        "unknown field (expected one of: event_loops, host, max_body_bytes, port, stream_keepalive_ms, transport)"),
                 arguments("unknown top-level field", """
                         # settings
                         servers: {}

@@ -3,9 +3,9 @@ package dev.switchboard.protocol.openai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.JsonMembers;
-import dev.switchboard.protocol.JsonMembers.Member;
 
 import java.io.IOException;
 import java.util.List;
@@ -19,12 +19,12 @@ import java.util.List;
 public final class ChatOutput {
 
     private final byte[] json;
-    private final List<Member> members;
+    private final boolean multiLine;
     private final Scanner scan;
 
-    private ChatOutput(byte[] json, List<Member> members, Scanner scan) {
+    private ChatOutput(byte[] json, boolean multiLine, Scanner scan) {
         this.json = json;
-        this.members = members;
+        this.multiLine = multiLine;
         this.scan = scan;
     }
 
@@ -40,8 +40,7 @@ public final class ChatOutput {
 
     private static ChatOutput scan(byte[] json, String part) {
         Scanner scanner = new Scanner(part);
-        List<Member> members = JsonMembers.scan(json, scanner);
-        return new ChatOutput(json, members, scanner);
+        return new ChatOutput(json, JsonMembers.visit(json, scanner), scanner);
     }
 
     /** True when any choice carries generated output: text, a tool call, a refusal or reasoning. */
@@ -78,55 +77,105 @@ public final class ChatOutput {
         return scan.text == null ? "" : scan.text.toString();
     }
 
+    /** Appends {@link #generatedText()} to {@code out} without building a String. */
+    public void appendGeneratedText(StringBuilder out) {
+        if (scan.text != null) {
+            out.append(scan.text);
+        }
+    }
+
+    /** True when the upstream's JSON has raw line breaks (pretty-printed), which an SSE data line cannot carry. */
+    public boolean hasLineBreaks() {
+        return multiLine;
+    }
+
     /**
      * Writes this output back with Switchboard's identity: {@code id}, {@code model} (with
      * {@code provider} after it), and {@code usage} replaced when {@code usage} is not null.
      * Every other member keeps the upstream's bytes.
      */
-    public byte[] rewrite(String id, String model, String provider, JsonNode usage) {
-        Json.Bytes out = new Json.Bytes(json.length + 96);
-        out.write('{');
-        out.ascii("\"id\":").string(id);
-        boolean wroteModel = false;
-        boolean wroteUsage = false;
-        for (Member m : members) {
-            switch (m.name()) {
-                case "id", "provider" -> {
-                    // replaced by ours
-                }
-                case "model" -> {
-                    writeIdentity(out, model, provider);
-                    wroteModel = true;
-                }
-                case "usage" -> {
-                    out.write(',');
-                    if (usage != null) {
-                        out.ascii("\"usage\":").node(usage);
-                    } else {
-                        out.raw(json, m.start(), m.end());
-                    }
-                    wroteUsage = true;
-                }
-                default -> out.ascii(",").raw(json, m.start(), m.end());
-            }
-        }
-        if (!wroteModel) {
-            writeIdentity(out, model, provider);
-        }
-        if (!wroteUsage && usage != null) {
-            out.ascii(",\"usage\":").node(usage);
-        }
-        out.write('}');
+    public byte[] rewrite(OutputIdentity identity, JsonNode usage) {
+        ByteSink out = new ByteSink(json.length + 128);
+        rewrite(identity, usage, out);
         return out.toByteArray();
     }
 
-    private static void writeIdentity(Json.Bytes out, String model, String provider) {
-        out.ascii(",\"model\":").string(model).ascii(",\"provider\":").string(provider);
+    /**
+     * As {@link #rewrite(OutputIdentity, JsonNode)}, appending to {@code out}: the upstream's bytes
+     * with the values of {@code id}, {@code model}, {@code provider} and (when given) {@code usage}
+     * spliced in place; members the upstream did not send are added before the closing brace.
+     */
+    public void rewrite(OutputIdentity identity, JsonNode usage, ByteSink out) {
+        Scanner s = scan;
+        int copied = 0;
+        // the spliced values in document order; each range is [start, end) of a value
+        for (int value = 0; value < 4; value++) {
+            int next = s.firstRangeAfter(copied);
+            if (next < 0) {
+                break;
+            }
+            int start = s.starts[next];
+            out.append(json, copied, start);
+            switch (next) {
+                case Scanner.ID -> out.append(identity.idValue);
+                case Scanner.MODEL -> {
+                    out.append(identity.modelValue);
+                    if (s.starts[Scanner.PROVIDER] < 0) {
+                        out.append(identity.providerMember);
+                    }
+                }
+                case Scanner.PROVIDER -> out.append(identity.providerValue);
+                default -> {
+                    if (usage != null) {
+                        out.json(usage);
+                    } else {
+                        out.append(json, start, s.ends[next]);
+                    }
+                }
+            }
+            copied = s.ends[next];
+        }
+        int close = closingBrace();
+        out.append(json, copied, close);
+        boolean empty = s.members == 0;
+        if (s.starts[Scanner.ID] < 0) {
+            out.append(empty ? identity.idMember : identity.commaIdMember);
+            empty = false;
+        }
+        if (s.starts[Scanner.MODEL] < 0) {
+            out.append(empty ? identity.modelMemberFirst : identity.modelMember);
+            if (s.starts[Scanner.PROVIDER] < 0) {
+                out.append(identity.providerMember);
+            }
+            empty = false;
+        }
+        if (s.starts[Scanner.USAGE] < 0 && usage != null) {
+            out.ascii(empty ? "\"usage\":" : ",\"usage\":").json(usage);
+        }
+        out.append(json, close, json.length);
+    }
+
+    /** Where the object's closing brace is (the last non-whitespace byte). */
+    private int closingBrace() {
+        int i = json.length - 1;
+        while (i > 0 && json[i] != '}') {
+            i--;
+        }
+        return i;
     }
 
     /** Walks {@code choices[*].delta|message} and notes the members the gateway acts on. */
     private static final class Scanner implements JsonMembers.Inspector {
+        static final int ID = 0;
+        static final int MODEL = 1;
+        static final int PROVIDER = 2;
+        static final int USAGE = 3;
+
         private final String part;
+        /** Value ranges of id, model, provider and usage, -1 when absent. */
+        final int[] starts = {-1, -1, -1, -1};
+        final int[] ends = {-1, -1, -1, -1};
+        int members;
         boolean hasContent;
         boolean sawChoices;
         String finishReason;
@@ -141,6 +190,7 @@ public final class ChatOutput {
 
         @Override
         public void inspect(String name, JsonParser p) throws IOException {
+            members++;
             JsonToken t = p.currentToken();
             switch (name) {
                 case "choices" -> {
@@ -149,11 +199,48 @@ public final class ChatOutput {
                         readChoices(p);
                     }
                 }
-                case "usage" -> usage = t == JsonToken.START_OBJECT ? Json.MAPPER.readTree(p) : null;
+                case "id" -> locate(ID, p);
+                case "model" -> locate(MODEL, p);
+                case "provider" -> locate(PROVIDER, p);
+                case "usage" -> {
+                    starts[USAGE] = (int) p.currentTokenLocation().getByteOffset();
+                    if (t == JsonToken.START_OBJECT) {
+                        usage = Json.MAPPER.readTree(p);
+                    } else {
+                        p.skipChildren();
+                        p.finishToken();
+                    }
+                    ends[USAGE] = (int) p.currentLocation().getByteOffset();
+                }
                 case "error" -> error = t == JsonToken.VALUE_NULL ? null : Json.MAPPER.readTree(p);
                 default -> {
                 }
             }
+        }
+
+        /** Records where a value is, whatever its type (a repeated key keeps its first place). */
+        private void locate(int which, JsonParser p) throws IOException {
+            if (starts[which] >= 0) {
+                return;
+            }
+            starts[which] = (int) p.currentTokenLocation().getByteOffset();
+            if (p.currentToken().isStructStart()) {
+                p.skipChildren();
+            } else {
+                p.finishToken();
+            }
+            ends[which] = (int) p.currentLocation().getByteOffset();
+        }
+
+        /** The recorded range that starts first at or after {@code from}, or -1. */
+        int firstRangeAfter(int from) {
+            int best = -1;
+            for (int i = 0; i < 4; i++) {
+                if (starts[i] >= from && (best < 0 || starts[i] < starts[best])) {
+                    best = i;
+                }
+            }
+            return best;
         }
 
         private void readChoices(JsonParser p) throws IOException {

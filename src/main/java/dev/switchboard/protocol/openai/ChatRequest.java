@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.JsonMembers;
@@ -163,8 +164,8 @@ public final class ChatRequest {
      * upstream's name, routing extensions removed, and, when streaming, usage reporting switched on.
      */
     public byte[] toUpstream(String upstreamModel) {
-        Json.Bytes out = new Json.Bytes(body.length + 64);
-        out.write('{');
+        ByteSink out = new ByteSink(body.length + 64);
+        out.append((byte) '{');
         boolean first = true;
         boolean wroteModel = false;
         boolean wroteStreamOptions = false;
@@ -174,33 +175,33 @@ public final class ChatRequest {
                 continue;
             }
             if (!first) {
-                out.write(',');
+                out.append((byte) ',');
             }
             first = false;
             switch (name) {
                 case "model" -> {
-                    out.ascii("\"model\":").string(upstreamModel);
+                    out.ascii("\"model\":").jsonString(upstreamModel);
                     wroteModel = true;
                 }
                 case "stream_options" -> {
                     if (stream) {
-                        out.ascii("\"stream_options\":").node(streamOptionsWithUsage());
+                        out.ascii("\"stream_options\":").json(streamOptionsWithUsage());
                         wroteStreamOptions = true;
                     } else {
-                        out.raw(body, m.start(), m.end());
+                        out.append(body, m.start(), m.end());
                     }
                 }
-                default -> out.raw(body, m.start(), m.end());
+                default -> out.append(body, m.start(), m.end());
             }
         }
         if (!wroteModel) {
-            out.ascii(first ? "" : ",").ascii("\"model\":").string(upstreamModel);
+            out.ascii(first ? "" : ",").ascii("\"model\":").jsonString(upstreamModel);
             first = false;
         }
         if (stream && !wroteStreamOptions) {
             out.ascii(first ? "" : ",").ascii("\"stream_options\":{\"include_usage\":true}");
         }
-        out.write('}');
+        out.append((byte) '}');
         return out.toByteArray();
     }
 

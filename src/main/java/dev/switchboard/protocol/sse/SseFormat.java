@@ -1,5 +1,7 @@
 package dev.switchboard.protocol.sse;
 
+import dev.switchboard.protocol.ByteSink;
+
 import java.nio.charset.StandardCharsets;
 
 /** Writing side of SSE: the exact bytes Switchboard sends to clients. */
@@ -8,7 +10,8 @@ public final class SseFormat {
     /** Sent while waiting for the first token so proxies and clients keep the connection open. */
     public static final byte[] PROCESSING = ": SWITCHBOARD PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] EVENT_END = {'\n', '\n'};
 
     private SseFormat() {
     }
@@ -35,6 +38,17 @@ public final class SseFormat {
             out.append("data: ").append(line).append('\n');
         }
         return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends one {@code data:} event for {@code json} to {@code out} (several data lines if it has line breaks). */
+    public static void writeData(ByteSink out, byte[] json) {
+        for (byte b : json) {
+            if (b == '\n' || b == '\r') {
+                out.append(multiLine(json));
+                return;
+            }
+        }
+        out.append(DATA_PREFIX).append(json).append((byte) '\n').append((byte) '\n');
     }
 
     /** True when an OpenAI-style data payload is the {@code [DONE]} sentinel. */

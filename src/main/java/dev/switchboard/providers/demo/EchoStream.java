@@ -56,6 +56,7 @@ final class EchoStream implements ChunkStream {
                 }
                 listener.onChunk(chunk(delta().put("content", piece), null));
                 if (delayMs > 0) {
+                    listener.onBatchEnd();
                     timer = vertx.setTimer(delayMs, t -> {
                         timer = -1;
                         emitNext();

@@ -19,9 +19,12 @@ import io.vertx.core.http.RequestOptions;
 
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -32,6 +35,19 @@ import java.util.concurrent.TimeoutException;
 public final class UpstreamHttp {
     private final HttpClientAgent plain;
     private final HttpClientAgent tls;
+    /** Parsed upstream URLs; this instance lives on one event loop, so a plain map is safe. */
+    private final Map<String, Target> targets = new HashMap<>();
+
+    /** Where a URL points, parsed once. */
+    private record Target(String host, int port, boolean ssl, String uri) {
+        static Target parse(String url) {
+            URI u = URI.create(url);
+            boolean ssl = "https".equalsIgnoreCase(u.getScheme());
+            int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
+            String uri = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            return new Target(u.getHost(), port, ssl, uri.isEmpty() ? "/" : uri);
+        }
+    }
 
     public UpstreamHttp(Vertx vertx) {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(1_024).setHttp2MaxSize(16).setMaxWaitQueueSize(-1);
@@ -63,13 +79,17 @@ public final class UpstreamHttp {
     public Future<HttpClientResponse> post(UpstreamCall call, String url, MultiMap headers, Buffer body,
                                            long connectTimeoutMs, long idleTimeoutMs) {
         EndpointId endpoint = call.endpoint().id();
+        Target target = targets.computeIfAbsent(url, Target::parse);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url)
+                .setHost(target.host())
+                .setPort(target.port())
+                .setSsl(target.ssl())
+                .setURI(target.uri())
                 .setHeaders(headers)
                 .setConnectTimeout(call.within(connectTimeoutMs))
                 .setIdleTimeout(call.within(idleTimeoutMs));
-        HttpClientAgent agent = url.regionMatches(true, 0, "https:", 0, 6) ? tls : plain;
+        HttpClientAgent agent = target.ssl() ? tls : plain;
         return agent.request(options)
                 .recover(t -> Future.failedFuture(failure(endpoint, t, "connecting")))
                 .compose(request -> send(call, request, body));

@@ -133,6 +133,17 @@ public final class OpenAiAdapter implements ProviderAdapter {
             } catch (SseException e) {
                 fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
                 call.cancel().cancel();
+                return;
+            }
+            if (finished) {
+                return;
+            }
+            if (sawDone) {
+                // [DONE] ends the answer: finish now rather than when the upstream closes its response
+                finished = true;
+                listener.onEnd(true);
+            } else {
+                listener.onBatchEnd();
             }
         }
 

@@ -23,6 +23,7 @@ class ChatOutputRewriteTest {
     private static final String ID = "gen-1764353027-AbCdEf";
     private static final String MODEL = "openai/gpt-4o";
     private static final String PROVIDER = "OpenAI";
+    private static final OutputIdentity IDENTITY = OutputIdentity.of(ID, MODEL, PROVIDER);
     private static final JsonNode USAGE = Json.parse(
             "{\"prompt_tokens\":82,\"completion_tokens\":17,\"total_tokens\":99,\"cost\":0.000341}");
 
@@ -60,7 +61,7 @@ class ChatOutputRewriteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("outputs")
     void replacesIdentityAndKeepsEveryOtherMember(String label, byte[] json, boolean chunk) {
-        JsonNode rewritten = StrictJson.parse(scan(json, chunk).rewrite(ID, MODEL, PROVIDER, null));
+        JsonNode rewritten = StrictJson.parse(scan(json, chunk).rewrite(IDENTITY, null));
 
         assertThat(rewritten).isEqualTo(withIdentity(json));
         List<String> names = names(rewritten);
@@ -70,7 +71,7 @@ class ChatOutputRewriteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("outputs")
     void replacesOrAddsUsageWhenGiven(String label, byte[] json, boolean chunk) {
-        JsonNode rewritten = StrictJson.parse(scan(json, chunk).rewrite(ID, MODEL, PROVIDER, USAGE));
+        JsonNode rewritten = StrictJson.parse(scan(json, chunk).rewrite(IDENTITY, USAGE));
 
         ObjectNode expected = withIdentity(json);
         expected.set("usage", USAGE);
@@ -84,7 +85,7 @@ class ChatOutputRewriteTest {
         byte[] json = utf8("{\"id\":\"chatcmpl-1\", \"object\":\"chat.completion.chunk\",\n" + choices
                 + ",\"model\":\"gpt-4o\", " + extra + ", \"usage\" : null}");
 
-        String rewritten = new String(ChatOutput.chunk(json).rewrite(ID, MODEL, PROVIDER, null), StandardCharsets.UTF_8);
+        String rewritten = new String(ChatOutput.chunk(json).rewrite(IDENTITY, null), StandardCharsets.UTF_8);
 
         assertThat(rewritten).contains(choices).contains(extra).contains("\"usage\" : null")
                 .doesNotContain("chatcmpl-1").doesNotContain("\"gpt-4o\"");
@@ -97,7 +98,7 @@ class ChatOutputRewriteTest {
                 "{\"id\":\"up\",\"provider\":\"Upstream Inc\",\"model\":\"m\",\"choices\":[]}",
                 "{\"id\":\"up\",\"model\":\"m\",\"choices\":[],\"provider\":\"Upstream Inc\"}",
                 "{\"provider\":{\"name\":\"x\"},\"choices\":[]}")) {
-            JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(utf8(json)).rewrite(ID, MODEL, PROVIDER, null));
+            JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(utf8(json)).rewrite(IDENTITY, null));
 
             assertThat(rewritten.path("provider").asText()).as(json).isEqualTo(PROVIDER);
         }
@@ -105,11 +106,11 @@ class ChatOutputRewriteTest {
 
     @Test
     void addsIdentityToOutputThatHasNone() {
-        JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(utf8("{\"choices\":[]}")).rewrite(ID, MODEL, PROVIDER, USAGE));
+        JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(utf8("{\"choices\":[]}")).rewrite(IDENTITY, USAGE));
 
         assertThat(rewritten).isEqualTo(Json.parse("{\"id\":\"" + ID + "\",\"model\":\"" + MODEL + "\",\"provider\":\""
                 + PROVIDER + "\",\"choices\":[],\"usage\":" + USAGE + "}"));
-        assertThat(StrictJson.parse(ChatOutput.chunk(utf8("{}")).rewrite(ID, MODEL, PROVIDER, null)))
+        assertThat(StrictJson.parse(ChatOutput.chunk(utf8("{}")).rewrite(IDENTITY, null)))
                 .isEqualTo(Json.parse("{\"id\":\"" + ID + "\",\"model\":\"" + MODEL + "\",\"provider\":\"" + PROVIDER + "\"}"));
     }
 
@@ -118,7 +119,7 @@ class ChatOutputRewriteTest {
         byte[] filterChunk = OutputFixtures.chunks("azure/chat_stream.sse").getFirst();
         assertThat(Json.parse(filterChunk).path("id").asText()).isEmpty();
 
-        JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(filterChunk).rewrite(ID, MODEL, PROVIDER, null));
+        JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(filterChunk).rewrite(IDENTITY, null));
 
         assertThat(rewritten.path("id").asText()).isEqualTo(ID);
         assertThat(rewritten.path("model").asText()).isEqualTo(MODEL);
@@ -130,7 +131,7 @@ class ChatOutputRewriteTest {
         String model = "acme/\"quoted\" \\ model é";
 
         JsonNode rewritten = StrictJson.parse(ChatOutput.chunk(utf8("{\"model\":\"m\",\"choices\":[]}"))
-                .rewrite("id\n1", model, "Prov \"X\"", null));
+                .rewrite(OutputIdentity.of("id\n1", model, "Prov \"X\""), null));
 
         assertThat(rewritten.path("id").asText()).isEqualTo("id\n1");
         assertThat(rewritten.path("model").asText()).isEqualTo(model);
