@@ -153,17 +153,19 @@ python3 - "$results" "$rounds" "$connections" "$duration" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 rounds, connections, duration = sys.argv[2], sys.argv[3], sys.argv[4]
-print(f"\n{rounds} alternating rounds of {duration}s, {connections} connections, medians; latency in microseconds\n")
+print(f"\n{rounds} alternating rounds of {duration}s, {connections} connections; medians; latency in microseconds;")
+print("the ratio is the median of the per-round ratios (each Switchboard round against the nginx round just before it)\n")
 print("| mode | setup | req/s | p50 | p99 | errors | req/s ratio vs nginx |")
 print("|---|---|---:|---:|---:|---:|---:|")
 for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
-    med = {}
-    for setup in ("nginx", "switchboard"):
-        r = [x for x in rows if x[0] == mode and x[1] == setup]
-        med[setup] = (statistics.median(float(x[2]) for x in r), statistics.median(int(x[3]) for x in r),
-                      statistics.median(int(x[4]) for x in r), sum(int(x[5]) for x in r))
-    for setup in ("nginx", "switchboard"):
-        rps, p50, p99, errors = med[setup]
-        ratio = rps / med["nginx"][0]
-        print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {ratio:.2f}x |")
+    nginx = [x for x in rows if x[0] == mode and x[1] == "nginx"]
+    switchboard = [x for x in rows if x[0] == mode and x[1] == "switchboard"]
+    ratio = statistics.median(float(s[2]) / float(n[2]) for n, s in zip(nginx, switchboard))
+    for setup, r in (("nginx", nginx), ("switchboard", switchboard)):
+        rps = statistics.median(float(x[2]) for x in r)
+        p50 = statistics.median(int(x[3]) for x in r)
+        p99 = statistics.median(int(x[4]) for x in r)
+        errors = sum(int(x[5]) for x in r)
+        shown = "1.00x" if setup == "nginx" else f"{ratio:.2f}x"
+        print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {shown} |")
 PY

@@ -51,7 +51,8 @@ final class ChatCompletion {
     private Attempt current;
     private boolean contentStarted;
     private boolean finished;
-    private long keepaliveTimer = -1;
+    /** When the next ": SWITCHBOARD PROCESSING" comment is due (streams, before the first token). */
+    private long nextKeepaliveNanos;
 
     ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink) {
         this.gateway = gateway;
@@ -71,10 +72,7 @@ final class ChatCompletion {
             return;
         }
         sink.onClose(this::clientGone);
-        if (request.stream()) {
-            long every = gateway.keepaliveMs();
-            keepaliveTimer = vertx.setPeriodic(every, every, id -> keepalive());
-        }
+        nextKeepaliveNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
         tryNext();
     }
 
@@ -123,9 +121,9 @@ final class ChatCompletion {
         Attempt attempt = new Attempt(endpoint, new CancelSignal());
         current = attempt;
         UpstreamCall call = new UpstreamCall(endpoint, request, remainingMs, attempt.cancel);
-        long firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
-        attempt.timer = vertx.setTimer(firstTokenMs, id -> attemptFailed(attempt, new UpstreamFailure.TimedOut(
-                endpoint.id(), "no " + (request.stream() ? "first token" : "response") + " within " + firstTokenMs + " ms")));
+        attempt.firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
+        attempt.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
+        armWaitTimer(attempt);
         ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
         if (request.stream()) {
             adapter.stream(call).onComplete(result -> streamOpened(attempt, result));
@@ -206,7 +204,6 @@ final class ChatCompletion {
     void contentStarted(Attempt attempt) {
         contentStarted = true;
         attempt.stopTimer(vertx);
-        stopKeepalive();
         sink.startStream(headers);
     }
 
@@ -218,13 +215,37 @@ final class ChatCompletion {
         }
     }
 
-    private void keepalive() {
-        if (contentStarted || finished) {
-            stopKeepalive();
+    /**
+     * One timer per attempt while it waits for its first token (or, not streaming, its answer):
+     * it fires for the next keep-alive comment or the first-token deadline, whichever is sooner.
+     */
+    private void armWaitTimer(Attempt attempt) {
+        long now = System.nanoTime();
+        long until = attempt.deadlineNanos;
+        if (request.stream()) {
+            until = Math.min(until, nextKeepaliveNanos);
+        }
+        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now));
+        attempt.timer = vertx.setTimer(delayMs, id -> waitTimerFired(attempt));
+    }
+
+    private void waitTimerFired(Attempt attempt) {
+        attempt.timer = -1;
+        if (attempt != current || finished || contentStarted) {
             return;
         }
-        sink.startStream(headers);
-        sink.write(SseFormat.PROCESSING);
+        long now = System.nanoTime();
+        if (now - attempt.deadlineNanos >= 0) {
+            attemptFailed(attempt, new UpstreamFailure.TimedOut(attempt.endpoint.id(), "no "
+                    + (request.stream() ? "first token" : "response") + " within " + attempt.firstTokenMs + " ms"));
+            return;
+        }
+        if (request.stream() && now - nextKeepaliveNanos >= 0) {
+            sink.startStream(headers);
+            sink.write(SseFormat.PROCESSING);
+            nextKeepaliveNanos = now + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
+        }
+        armWaitTimer(attempt);
     }
 
     private void fail(GatewayError error) {
@@ -258,16 +279,8 @@ final class ChatCompletion {
 
     private void finish() {
         finished = true;
-        stopKeepalive();
         if (current != null) {
             current.stopTimer(vertx);
-        }
-    }
-
-    private void stopKeepalive() {
-        if (keepaliveTimer >= 0) {
-            vertx.cancelTimer(keepaliveTimer);
-            keepaliveTimer = -1;
         }
     }
 
@@ -321,6 +334,8 @@ final class ChatCompletion {
         final Endpoint endpoint;
         final CancelSignal cancel;
         long timer = -1;
+        long firstTokenMs;
+        long deadlineNanos;
 
         Attempt(Endpoint endpoint, CancelSignal cancel) {
             this.endpoint = endpoint;
