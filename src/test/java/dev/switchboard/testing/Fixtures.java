@@ -6,14 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads the shared wire fixtures (../shared/fixtures, or the directory in -Dswitchboard.fixtures). */
+/**
+ * Reads the recorded wire fixtures: the project's copy in src/test/resources/fixtures (see its
+ * README for provenance), or another directory given with -Dswitchboard.fixtures=DIR.
+ */
 public final class Fixtures {
     private Fixtures() {
     }
 
     public static Path root() {
         String configured = System.getProperty("switchboard.fixtures");
-        Path root = configured != null ? Path.of(configured) : Path.of("..", "shared", "fixtures");
+        Path root = configured != null ? Path.of(configured) : Path.of("src", "test", "resources", "fixtures");
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("fixtures not found at " + root.toAbsolutePath()
                     + " (set -Dswitchboard.fixtures=DIR)");
