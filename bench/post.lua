@@ -2,6 +2,9 @@
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = os.getenv("BENCH_BODY")
+if os.getenv("BENCH_KEY") then
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
+end
 
 done = function(summary, latency, requests)
   local e = summary.errors

@@ -95,6 +95,7 @@ CONF
 
 cat > "$work/switchboard.yaml" <<CONF
 server: { host: 127.0.0.1, port: $SWITCHBOARD }
+storage: { database: "sqlite:$work/switchboard.db" }
 providers:
   - { id: mock-json, name: Mock, protocol: openai, base_url: "http://127.0.0.1:$MOCK_JSON/v1", data_policy: { training: false, retention_days: 0 } }
   - { id: mock-sse, name: Mock SSE, protocol: openai, base_url: "http://127.0.0.1:$MOCK_SSE/v1", data_policy: { training: false, retention_days: 0 } }
@@ -115,6 +116,10 @@ for i in $(seq 1 150); do
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$SWITCHBOARD/readyz" >/dev/null || { cat "$work/logs/switchboard.log"; exit 1; }
+# the first start on the fresh store prints an inference key: requests go through auth, credits and the ledger
+BENCH_KEY="$(grep -oE 'inference key "default": sk-sb-v1-[0-9a-f]{64}' "$work/logs/switchboard.log" | grep -oE 'sk-sb-v1-[0-9a-f]{64}')"
+export BENCH_KEY
+auth=(-H "Authorization: Bearer $BENCH_KEY")
 
 json_body='{"model":"bench/json","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! How are you today?"}],"max_tokens":64}'
 sse_body='{"model":"bench/sse","stream":true,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! How are you today?"}],"max_tokens":64}'
@@ -128,8 +133,8 @@ measure() {
 
 # sanity: both paths answer before measuring
 curl -sf -X POST "http://127.0.0.1:$PROXY_JSON/v1/chat/completions" -d "$json_body" >/dev/null
-curl -sf -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$json_body" | grep -q '"provider":"Mock"'
-curl -sfN -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$sse_body" | grep -q 'data: \[DONE\]'
+curl -sf "${auth[@]}" -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$json_body" | grep -q '"provider":"Mock"'
+curl -sfN "${auth[@]}" -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" -d "$sse_body" | grep -q 'data: \[DONE\]'
 
 echo "warming up the JVM..." >&2
 measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "$json_body" "$duration" >/dev/null

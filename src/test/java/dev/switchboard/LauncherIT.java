@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +43,20 @@ class LauncherIT {
             HttpClient http = HttpClient.newHttpClient();
             waitUntilReady(http, port, process, workDir.resolve("out.log"));
 
+            // the first start prints the keys once; the README's curl uses the inference key
+            String log = Files.readString(workDir.resolve("out.log"));
+            Matcher printed = Pattern.compile("inference key \"default\": (sk-sb-v1-[0-9a-f]{64})").matcher(log);
+            assertThat(printed.find()).as("first start prints an inference key:%n%s", log).isTrue();
+            String key = printed.group(1);
+            assertThat(log).containsPattern("admin key \\(manages keys, cannot call models\\): sk-sb-v1-[0-9a-f]{64}");
+            assertThat(Files.exists(workDir.resolve("switchboard-data/switchboard.db"))).as("SQLite store created").isTrue();
+
             String body = "{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello from the README\"}]}";
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("keys are required by default").isEqualTo(401);
             HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode completion = Json.parse(plain.body());
             assertThat(completion.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Hello from the README");
@@ -50,6 +64,7 @@ class LauncherIT {
 
             String streamBody = body.replace("{\"model\"", "{\"stream\":true,\"model\"");
             HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key)
                     .POST(HttpRequest.BodyPublishers.ofString(streamBody)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(streamed.body()).contains("\"content\":\"Hello\"").endsWith("data: [DONE]\n\n");
 
@@ -58,6 +73,14 @@ class LauncherIT {
             process.destroy();
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
         }
+
+        // a second start on the same store prints no new keys, and the CLI sees both usage rows
+        Process list = new ProcessBuilder(PROJECT.resolve("switchboard").toString(), "keys", "list")
+                .directory(workDir.toFile()).redirectErrorStream(true).start();
+        String listed = new String(list.getInputStream().readAllBytes());
+        assertThat(list.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(list.exitValue()).as(listed).isZero();
+        assertThat(listed).contains("default").contains("admin").contains("active");
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class ConfigLoader {
                     SwitchboardConfig.Storage.DEFAULT, auth(null), SwitchboardConfig.Routing.DEFAULT, providers, models);
         }
         return new SwitchboardConfig(userDocument.name(), server(userDocument, user.server()),
-                storage(user.storage()), auth(user.auth()), routing(userDocument, user.routing()), providers, models);
+                storage(userDocument, user.storage()), auth(user.auth()), routing(userDocument, user.routing()), providers, models);
     }
 
     private static String builtInText() {
@@ -184,14 +184,24 @@ public final class ConfigLoader {
                 port, maxBody, keepalive, eventLoops, transport);
     }
 
-    private static SwitchboardConfig.Storage storage(StorageSpec spec) {
+    private static SwitchboardConfig.Storage storage(YamlDocument doc, StorageSpec spec) {
         var d = SwitchboardConfig.Storage.DEFAULT;
         if (spec == null) {
             return d;
         }
-        String database = spec.database() == null || spec.database().isBlank() ? d.database() : spec.database();
+        String database = spec.database() == null || spec.database().isBlank() ? d.database() : spec.database().trim();
+        if (!database.startsWith("sqlite:") && !database.startsWith("postgresql://") && !database.startsWith("postgres://")) {
+            throw new ConfigException(doc.name(), doc.lineOf("storage.database"), "storage.database",
+                    "expected sqlite:PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (got \"" + database + "\")");
+        }
         String redis = spec.redis() == null || spec.redis().isBlank() ? null : spec.redis();
-        return new SwitchboardConfig.Storage(database, redis);
+        int retention = spec.retentionDays() == null ? d.retentionDays() : spec.retentionDays();
+        if (retention < SwitchboardConfig.Storage.MIN_RETENTION_DAYS) {
+            throw new ConfigException(doc.name(), doc.lineOf("storage.retention_days"), "storage.retention_days",
+                    "expected at least " + SwitchboardConfig.Storage.MIN_RETENTION_DAYS
+                            + " days, so a month's usage survives a restart (got " + retention + ")");
+        }
+        return new SwitchboardConfig.Storage(database, redis, retention);
     }
 
     private SwitchboardConfig.Auth auth(AuthSpec spec) {

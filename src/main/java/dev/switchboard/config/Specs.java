@@ -20,7 +20,7 @@ public final class Specs {
                              String transport) {
     }
 
-    public record StorageSpec(String database, String redis) {
+    public record StorageSpec(String database, String redis, Integer retentionDays) {
     }
 
     public record AuthSpec(String adminKey, Boolean requireKeys) {

@@ -36,8 +36,13 @@ public record SwitchboardConfig(
         }
     }
 
-    public record Storage(String database, String redis) {
-        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null);
+    /**
+     * {@code retentionDays}: how long ledger rows are kept; at least {@link #MIN_RETENTION_DAYS}, so
+     * that a month's usage can be recomputed from the ledger after a restart.
+     */
+    public record Storage(String database, String redis, int retentionDays) {
+        public static final int MIN_RETENTION_DAYS = 32;
+        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90);
     }
 
     /** {@code adminKey} is empty when not configured. */

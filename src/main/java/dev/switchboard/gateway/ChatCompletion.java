@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.accounting.Caller;
 import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
@@ -45,6 +46,8 @@ final class ChatCompletion {
     private final Map<String, String> headers;
     private final long startNanos = System.nanoTime();
     private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
+    private final PromptSize promptSize;
+    private final RequestAccounting accounting;
 
     private List<Endpoint> plan = List.of();
     private int next;
@@ -53,8 +56,11 @@ final class ChatCompletion {
     private boolean finished;
     /** When the next ": SWITCHBOARD PROCESSING" comment is due (streams, before the first token). */
     private long nextKeepaliveNanos;
+    private StreamRelay relay;
+    private Long latencyMs;
 
-    ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink) {
+    ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink,
+                   Caller caller, RequestAccounting.Attribution attribution) {
         this.gateway = gateway;
         this.adapters = adapters;
         this.vertx = vertx;
@@ -62,13 +68,25 @@ final class ChatCompletion {
         this.sink = sink;
         this.generationId = GenerationIds.next(gateway.clock());
         this.headers = Map.of("X-Generation-Id", generationId);
+        this.promptSize = new PromptSize(request);
+        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request, generationId);
     }
 
     void run() {
-        try {
-            plan = plan();
-        } catch (GatewayError e) {
-            fail(e);
+        GatewayError refused = accounting.admit();
+        if (refused == null) {
+            try {
+                plan = plan();
+                refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()));
+                if (refused == null) {
+                    refused = accounting.reserve(plan, promptSize, this::tokenizer);
+                }
+            } catch (GatewayError e) {
+                refused = e;
+            }
+        }
+        if (refused != null) {
+            fail(refused);
             return;
         }
         sink.onClose(this::clientGone);
@@ -85,7 +103,7 @@ final class ChatCompletion {
                 models.add(model);
             }
         }
-        RouteQuery query = new RouteQuery(models, new PromptSize(request), request.maxTokens(),
+        RouteQuery query = new RouteQuery(models, promptSize, request.maxTokens(),
                 request.parameters(), request.hasTools(), request.hasResponseFormat(), request.provider());
         RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
         if (routePlan.isEmpty()) {
@@ -155,10 +173,13 @@ final class ChatCompletion {
             return;
         }
         attempt.stopTimer(vertx);
+        latencyMs = elapsedMs();
         Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
         byte[] body = output.rewrite(identity(attempt.endpoint), metering.json());
         finish();
+        accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
+                output.finishReason(), false, false, latencyMs, failures.size() + 1));
         if (!sink.closed()) {
             sink.respond(200, headers, body);
         }
@@ -175,7 +196,8 @@ final class ChatCompletion {
             attemptFailed(attempt, UpstreamHttp.failure(attempt.endpoint.id(), result.cause(), "calling"));
             return;
         }
-        new StreamRelay(this, attempt, result.result()).start();
+        relay = new StreamRelay(this, attempt, result.result());
+        relay.start();
     }
 
     /** An attempt failed before anything reached the client: cool the endpoint down if asked, then fall back or give up. */
@@ -203,13 +225,16 @@ final class ChatCompletion {
     /** The stream of {@code attempt} produced its first content: from here on there is no fallback. */
     void contentStarted(Attempt attempt) {
         contentStarted = true;
+        latencyMs = elapsedMs();
         attempt.stopTimer(vertx);
         sink.startStream(headers);
     }
 
-    /** Ends the response after a stream completed or broke, with the stream's last events. */
-    void streamEnded(byte[] last) {
+    /** Ends the response after a stream completed or broke, with the stream's last events, and settles it. */
+    void streamEnded(Attempt attempt, byte[] last, Metering metering, String upstreamId, String finishReason) {
         finish();
+        accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
+                false, latencyMs, failures.size() + 1));
         if (!sink.closed()) {
             sink.end(last);
         }
@@ -250,6 +275,7 @@ final class ChatCompletion {
 
     private void fail(GatewayError error) {
         finish();
+        accounting.abandon();
         if (sink.closed()) {
             return;
         }
@@ -267,13 +293,21 @@ final class ChatCompletion {
         sink.end(out.toByteArray());
     }
 
+    /** The client left: stop the upstream; what was already generated is still charged, as cancelled. */
     private void clientGone() {
         if (finished) {
             return;
         }
+        Attempt attempt = current;
         finish();
-        if (current != null) {
-            current.cancel.cancel();
+        if (attempt != null) {
+            attempt.cancel.cancel();
+        }
+        if (contentStarted && relay != null && attempt != null) {
+            accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, relay.meteringSoFar(), relay.upstreamId(),
+                    null, true, true, latencyMs, failures.size() + 1));
+        } else {
+            accounting.abandon();
         }
     }
 

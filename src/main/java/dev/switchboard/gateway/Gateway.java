@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.config.SwitchboardConfig;
@@ -20,6 +22,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Gateway {
     private final Catalog catalog;
+    private final Accounts accounts;
     private final Router router;
     private final EndpointCooldowns cooldowns;
     private final SwitchboardConfig.Routing limits;
@@ -27,13 +30,14 @@ public final class Gateway {
     private final Clock clock;
     private final RoutingSignals signals;
 
-    public Gateway(Catalog catalog, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock) {
-        this(catalog, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong());
+    public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock) {
+        this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong());
     }
 
-    public Gateway(Catalog catalog, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
+    public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
                    RandomGenerator random) {
         this.catalog = catalog;
+        this.accounts = accounts;
         this.router = new Router(random);
         this.cooldowns = new EndpointCooldowns(clock);
         this.limits = limits;
@@ -47,9 +51,19 @@ public final class Gateway {
         };
     }
 
-    /** Serves one chat completion request; everything after this call happens on the caller's event loop. */
-    public void chatCompletion(ChatRequest request, ClientSink sink, ProviderAdapters adapters, Vertx vertx) {
-        new ChatCompletion(this, adapters, vertx, request, sink).run();
+    /**
+     * Serves one chat completion request for an authenticated caller; everything after this call
+     * happens on the caller's event loop. {@code app} and {@code appUrl} attribute usage (X-Title,
+     * HTTP-Referer) and may be null.
+     */
+    public void chatCompletion(ChatRequest request, ClientSink sink, Caller caller, String app, String appUrl,
+                               ProviderAdapters adapters, Vertx vertx) {
+        new ChatCompletion(this, adapters, vertx, request, sink, caller,
+                new RequestAccounting.Attribution(app, appUrl)).run();
+    }
+
+    public Accounts accounts() {
+        return accounts;
     }
 
     public Catalog catalog() {

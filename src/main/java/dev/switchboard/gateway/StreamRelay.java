@@ -44,6 +44,7 @@ final class StreamRelay implements ChunkStream.Listener {
     private ChatOutput usageChunk;
     private JsonNode upstreamUsage;
     private String finishReason;
+    private String upstreamId;
     private long countedTokens;
 
     StreamRelay(ChatCompletion completion, ChatCompletion.Attempt attempt, ChunkStream stream) {
@@ -76,6 +77,9 @@ final class StreamRelay implements ChunkStream.Listener {
             broken(new UpstreamFailure.StreamBroken(endpoint.id(), "provider reported an error in the stream: "
                     + errorMessage(chunk), null));
             return;
+        }
+        if (upstreamId == null) {
+            upstreamId = chunk.upstreamId();
         }
         if (chunk.usage() != null) {
             upstreamUsage = chunk.usage();
@@ -131,7 +135,7 @@ final class StreamRelay implements ChunkStream.Listener {
                 endpoint.provider().name(), completion.clock(), metering.json());
         SseFormat.writeData(pending, last);
         pending.append(SseFormat.DONE);
-        completion.streamEnded(pending.toByteArray());
+        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, finishReason);
     }
 
     @Override
@@ -148,12 +152,13 @@ final class StreamRelay implements ChunkStream.Listener {
             completion.attemptFailed(attempt, failure);
             return;
         }
+        Metering metering = metering();
         byte[] error = StreamErrors.chunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), failure.status(), failure.getMessage(),
-                metering().json());
+                metering.json());
         SseFormat.writeData(pending, error);
         pending.append(SseFormat.DONE);
-        completion.streamEnded(pending.toByteArray());
+        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error");
     }
 
     private void write(ChatOutput chunk) {
@@ -187,6 +192,15 @@ final class StreamRelay implements ChunkStream.Listener {
             countedTokens += TokenCounter.count(uncountedText.toString(), tokenizer);
             uncountedText.setLength(0);
         }
+    }
+
+    /** Usage and cost of what was relayed so far (the client left mid-stream). */
+    Metering meteringSoFar() {
+        return metering();
+    }
+
+    String upstreamId() {
+        return upstreamId;
     }
 
     private Metering metering() {

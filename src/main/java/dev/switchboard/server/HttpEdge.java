@@ -1,6 +1,9 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.accounting.AccessDenied;
+import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
@@ -10,6 +13,8 @@ import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
+import dev.switchboard.store.StoreException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,24 +24,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * The HTTP edge of one event loop: maps paths to the gateway and the catalog, reads bodies within
- * the size limit, and turns every error into the documented JSON shape. Both {@code /v1/...}
- * and {@code /api/v1/...} are served.
+ * The HTTP edge of one event loop: authenticates callers, maps paths to the gateway, the catalog
+ * and the account routes, reads bodies within the size limit, and turns every error into the
+ * documented JSON shape. Both {@code /v1/...} and {@code /api/v1/...} are served.
  */
 final class HttpEdge {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+    /** Attribution headers are stored with every generation; longer values are cut. */
+    static final int MAX_ATTRIBUTION_LENGTH = 256;
 
     private final Gateway gateway;
     private final ProviderAdapters adapters;
     private final Vertx vertx;
     private final long maxBodyBytes;
     private final BooleanSupplier ready;
+    private final Accounts accounts;
+    private final AccountRoutes accountRoutes;
 
     HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready) {
         this.gateway = gateway;
+        this.accounts = gateway.accounts();
+        this.accountRoutes = new AccountRoutes(this, accounts);
         this.adapters = adapters;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
@@ -60,7 +74,8 @@ final class HttpEdge {
         switch (path) {
             case "/v1/chat/completions" -> {
                 requireMethod(method, HttpMethod.POST, path);
-                readBody(request, body -> chatCompletion(request, body));
+                when(request, accounts.inference(secret(request)),
+                        caller -> readBody(request, body -> chatCompletion(request, body, caller)));
             }
             case "/v1/models" -> {
                 requireMethod(method, HttpMethod.GET, path);
@@ -71,7 +86,11 @@ final class HttpEdge {
                 boolean isReady = ready.getAsBoolean();
                 sendJson(request.response(), isReady ? 200 : 503, Json.object().put("status", isReady ? "ready" : "starting or stopping"));
             }
-            default -> routeModel(request, method, path);
+            default -> {
+                if (!accountRoutes.route(request, method, path)) {
+                    routeModel(request, method, path);
+                }
+            }
         }
     }
 
@@ -102,7 +121,7 @@ final class HttpEdge {
         return gateway.catalog().find(id).filter(Model::listed);
     }
 
-    private void chatCompletion(HttpServerRequest request, byte[] body) {
+    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller) {
         ChatRequest chat;
         try {
             chat = ChatRequest.decode(body);
@@ -111,11 +130,95 @@ final class HttpEdge {
         } catch (InvalidRequestException e) {
             throw GatewayError.badRequest(e.param(), e.getMessage());
         }
-        gateway.chatCompletion(chat, new ResponseSink(request.response()), adapters, vertx);
+        String referer = attribution(request.getHeader("http-referer"));
+        String title = attribution(request.getHeader("x-title"));
+        if (title == null) {
+            title = attribution(request.getHeader("x-openrouter-title"));
+        }
+        gateway.chatCompletion(chat, new ResponseSink(request.response()), caller, title != null ? title : referer,
+                referer, adapters, vertx);
+    }
+
+    private static String attribution(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        return value.length() > MAX_ATTRIBUTION_LENGTH ? value.substring(0, MAX_ATTRIBUTION_LENGTH) : value;
+    }
+
+    /** The caller's secret: {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic clients send it. */
+    static String secret(HttpServerRequest request) {
+        String authorization = request.getHeader("authorization");
+        if (authorization != null && !authorization.isBlank()) {
+            String value = authorization.strip();
+            return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
+        }
+        return request.getHeader("x-api-key");
+    }
+
+    /**
+     * Continues with the result of {@code work} on this event loop, turning a failure into its JSON
+     * error. A result already there (a cached key) continues at once; otherwise the request is
+     * paused, so its body waits until the continuation reads it.
+     */
+    <T> void when(HttpServerRequest request, CompletableFuture<T> work, Consumer<T> then) {
+        if (work.isDone()) {
+            T value;
+            try {
+                value = work.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                sendError(request.response(), toError(e));
+                return;
+            }
+            then.accept(value);
+            return;
+        }
+        request.pause();
+        Future.fromCompletionStage(work, vertx.getOrCreateContext()).onComplete(result -> {
+            try {
+                if (result.failed()) {
+                    sendError(request.response(), toError(result.cause()));
+                } else {
+                    then.accept(result.result());
+                }
+            } catch (GatewayError e) {
+                sendError(request.response(), e);
+            } catch (RuntimeException e) {
+                log.error("unexpected error on {} {}", request.method(), request.path(), e);
+                sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+            } finally {
+                if (!request.isEnded()) {
+                    request.resume();
+                }
+            }
+        });
+    }
+
+    private static GatewayError toError(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof AccessDenied denied) {
+            return new GatewayError(denied.status(), denied.status() == 401 ? "authentication_error" : "permission_error",
+                    denied.getMessage(), null, null, null);
+        }
+        if (cause instanceof GatewayError error) {
+            return error;
+        }
+        if (cause instanceof StoreException) {
+            log.warn("store unavailable: {}", cause.getMessage());
+            return new GatewayError(503, "service_unavailable", "the store is unavailable; retry shortly", null, null,
+                    java.util.Map.of("Retry-After", "1"));
+        }
+        log.error("unexpected failure", cause);
+        return GatewayError.internal("internal error; the server log has details");
     }
 
     /** Collects the body, answering 413 as soon as it is known to exceed the limit. */
-    private void readBody(HttpServerRequest request, java.util.function.Consumer<byte[]> then) {
+    void readBody(HttpServerRequest request, Consumer<byte[]> then) {
         String declared = request.getHeader("content-length");
         if (declared != null) {
             long length;
@@ -175,7 +278,7 @@ final class HttpEdge {
         });
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
+    static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
         if (!actual.equals(expected)) {
             throw GatewayError.methodNotAllowed(actual.name(), path);
         }
@@ -211,7 +314,7 @@ final class HttpEdge {
         return send(response, error.status(), error.bodyBytes());
     }
 
-    private static void sendJson(HttpServerResponse response, int status, JsonNode body) {
+    static void sendJson(HttpServerResponse response, int status, JsonNode body) {
         send(response, status, Json.bytes(body));
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.accounting.Accounts;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.catalog.Model;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
 /** The {@code switchboard} command line. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
         description = "A self-hosted LLM gateway and model marketplace.",
-        subcommands = {Main.Serve.class, Main.CheckConfig.class, Main.Models.class})
+        subcommands = {Main.Serve.class, Main.CheckConfig.class, Main.Models.class, KeysCommand.class})
 public final class Main implements Runnable {
     static final String DEFAULT_CONFIG = "switchboard.yaml";
 
@@ -103,10 +104,29 @@ public final class Main implements Runnable {
             System.out.printf("Switchboard is ready on http://%s:%d/v1 (%d models from %d providers; config: %s; %s)%n",
                     displayHost(effective.server().host()), server.port(), models, providers, effective.source(),
                     server.transport());
-            System.out.printf("Try: curl http://%s:%d/v1/chat/completions -d '{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'%n",
-                    displayHost(effective.server().host()), server.port());
+            printBootstrap(server.bootstrap(), effective);
+            System.out.printf("Try: curl http://%s:%d/v1/chat/completions %s-d '{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'%n",
+                    displayHost(effective.server().host()), server.port(),
+                    server.bootstrap().inferenceSecret() != null
+                            ? "-H 'Authorization: Bearer " + server.bootstrap().inferenceSecret() + "' "
+                            : effective.auth().requireKeys() ? "-H 'Authorization: Bearer $SWITCHBOARD_KEY' " : "");
             stopped.await();
             return 0;
+        }
+
+        /** The keys made on the store's first start: shown this once, never again (only hashes are kept). */
+        private static void printBootstrap(Accounts.Bootstrap bootstrap, SwitchboardConfig config) {
+            if (bootstrap.inferenceSecret() == null) {
+                return;
+            }
+            System.out.println("First start: created keys (shown only now; store them somewhere safe):");
+            if (bootstrap.adminSecret() != null) {
+                System.out.println("  admin key (manages keys, cannot call models): " + bootstrap.adminSecret());
+            } else {
+                System.out.println("  admin key: the one in " + (config.auth().adminKey().isBlank() ? "the configuration"
+                        : "auth.admin_key / SWITCHBOARD_ADMIN_KEY"));
+            }
+            System.out.println("  inference key \"default\": " + bootstrap.inferenceSecret());
         }
 
         private static String displayHost(String host) {

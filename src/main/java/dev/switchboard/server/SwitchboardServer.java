@@ -1,10 +1,13 @@
 package dev.switchboard.server;
 
+import dev.switchboard.accounting.Accounts;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.jdbc.Stores;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -19,22 +22,37 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A running Switchboard: Vert.x, one {@link EdgeVerticle} per event loop, and the shared gateway. */
+/**
+ * A running Switchboard: the store and accounts, Vert.x with one {@link EdgeVerticle} per event
+ * loop, and the shared gateway.
+ */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    /** Ledger rows waiting to be written plus requests in flight; past this, new requests get 503. */
+    static final int LEDGER_CAPACITY = 100_000;
+    /** The ledger's durability window: rows reach the database at most this long after their request. */
+    static final Duration LEDGER_FLUSH_EVERY = Duration.ofMillis(200);
 
     private final Vertx vertx;
     private final Gateway gateway;
+    private final Store store;
+    private final Accounts accounts;
+    private final Accounts.Bootstrap bootstrap;
     private final int port;
     private final AtomicBoolean ready;
     private final String transport;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private SwitchboardServer(Vertx vertx, Gateway gateway, int port, AtomicBoolean ready, String transport) {
-        this.transport = transport;
+    private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
+                              int port, AtomicBoolean ready, String transport) {
         this.vertx = vertx;
         this.gateway = gateway;
+        this.store = store;
+        this.accounts = accounts;
+        this.bootstrap = bootstrap;
         this.port = port;
         this.ready = ready;
+        this.transport = transport;
     }
 
     /** Builds the catalog from the configuration and starts listening; blocks until ready. */
@@ -43,14 +61,31 @@ public final class SwitchboardServer implements AutoCloseable {
                 config.server().eventLoopsOrProcessors());
     }
 
+    /** Opens the store (creating or migrating its schema), then serves; blocks until ready. */
     public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops) {
+        Store store;
+        try {
+            store = Stores.open(config.storage().database());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open storage.database: " + e.getMessage(), e);
+        }
+        Accounts accounts = new Accounts(store, new Accounts.Settings(config.auth().requireKeys(),
+                config.auth().adminKey(), config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY), clock);
+        Accounts.Bootstrap bootstrap;
+        try {
+            bootstrap = accounts.start();
+        } catch (RuntimeException e) {
+            accounts.close();
+            store.close();
+            throw new IllegalStateException("cannot read accounts from the store: " + e.getMessage(), e);
+        }
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(loops))
                 .withTransport(transport)
                 .build();
-        Gateway gateway = new Gateway(catalog, config.routing(), config.server().streamKeepaliveMs(), clock);
+        Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
@@ -62,9 +97,12 @@ public final class SwitchboardServer implements AutoCloseable {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock)));
             }
             ready.set(true);
-            return new SwitchboardServer(vertx, gateway, port, ready, transport.name().toLowerCase(java.util.Locale.ROOT));
+            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, port, ready,
+                    transport.name().toLowerCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
             vertx.close();
+            accounts.close();
+            store.close();
             throw e;
         }
     }
@@ -102,9 +140,18 @@ public final class SwitchboardServer implements AutoCloseable {
         return transport;
     }
 
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** Keys generated on this start (the store's first), to be shown once; fields are null otherwise. */
+    public Accounts.Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
     /**
      * Stops taking new work ({@code /readyz} answers 503), lets requests in flight finish for up
-     * to {@code grace}, then closes everything.
+     * to {@code grace}, then writes every ledger row still queued and closes the store.
      */
     public void shutdown(Duration grace) {
         ready.set(false);
@@ -113,22 +160,27 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Future<Void> closed = vertx.close();
-        try {
-            closed.await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("shutdown did not complete cleanly: {}", e.toString());
-        }
+        stop(grace.toMillis() + 5_000);
     }
 
     @Override
     public void close() {
         ready.set(false);
-        try {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("close did not complete cleanly: {}", e.toString());
+        stop(15_000);
+    }
+
+    private void stop(long waitMillis) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
         }
+        try {
+            vertx.close().await(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("HTTP shutdown did not complete cleanly: {}", e.toString());
+        }
+        // requests have ended (or been cut off): their ledger rows are all queued now
+        accounts.close();
+        store.close();
     }
 
     private static <T> T await(Future<T> future) {

@@ -115,7 +115,7 @@ class ConfigLoaderTest {
 
         assertThat(config.server()).isEqualTo(new SwitchboardConfig.Server("127.0.0.1", 8080, 33_554_432L, 3_000, 0, "auto"));
         assertThat(config.storage()).isEqualTo(
-                new SwitchboardConfig.Storage("sqlite:switchboard-data/switchboard.db", "redis://127.0.0.1:6379"));
+                new SwitchboardConfig.Storage("sqlite:switchboard-data/switchboard.db", "redis://127.0.0.1:6379", 90));
         assertThat(config.auth()).isEqualTo(new SwitchboardConfig.Auth("sk-admin", true));
         ProviderSpec openai = entry(config.providers(), ProviderSpec::id, "openai");
         assertThat(openai.apiKey()).isEqualTo("sk-openai");

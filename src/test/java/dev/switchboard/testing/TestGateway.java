@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,12 +30,40 @@ public final class TestGateway implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts with the user's YAML on top of the built-in catalog; the environment is exactly {@code env}. */
+    /**
+     * Starts with the user's YAML on top of the built-in catalog; the environment is exactly {@code env}.
+     * Unless the YAML says otherwise: a random port, a fresh SQLite store in a temporary directory,
+     * and an open gateway ({@code auth.require_keys: false}).
+     */
     public static TestGateway start(String yaml, Map<String, String> env) {
-        String withPort = yaml.contains("server:") ? yaml : "server: { port: 0, stream_keepalive_ms: 60000 }\n" + yaml;
-        SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", withPort);
+        String full = yaml;
+        if (!yaml.contains("server:")) {
+            full = "server: { port: 0, stream_keepalive_ms: 60000 }\n" + full;
+        }
+        if (!yaml.contains("storage:")) {
+            full = "storage: { database: \"" + freshSqliteUrl() + "\" }\n" + full;
+        }
+        if (!yaml.contains("auth:")) {
+            full = "auth: { require_keys: false }\n" + full;
+        }
+        SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", full);
         Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
         return new TestGateway(SwitchboardServer.start(config, catalog, Clock.systemUTC(), 2));
+    }
+
+    /** {@code sqlite:} in a new temporary directory (removed when the JVM exits). */
+    public static String freshSqliteUrl() {
+        try {
+            Path dir = Files.createTempDirectory("switchboard-test-");
+            dir.toFile().deleteOnExit();
+            Path db = dir.resolve("switchboard.db");
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                dir.resolve("switchboard.db" + suffix).toFile().deleteOnExit();
+            }
+            return "sqlite:" + db;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestGateway start(String yaml) {
@@ -69,6 +99,29 @@ public final class TestGateway implements AutoCloseable {
 
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** A request with {@code Authorization: Bearer key} ({@code key} may be null for none); {@code body} null for none. */
+    public HttpResponse<String> call(String method, String path, String key, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            builder.header("content-type", "application/json");
+        }
+        if (key != null) {
+            builder.header("authorization", "Bearer " + key);
+        }
+        return send(builder.build());
+    }
+
+    /** The official OpenAI Java client with {@code key}, retries off. */
+    public OpenAIClient openAi(String key) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl())
+                .apiKey(key)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     public HttpResponse<String> send(HttpRequest request) {

@@ -48,6 +48,11 @@ public final class ChatOutput {
         return scan.hasContent;
     }
 
+    /** The upstream's own {@code id} for this output, or null. */
+    public String upstreamId() {
+        return scan.upstreamId;
+    }
+
     /** The first non-null {@code finish_reason} of any choice, or null. */
     public String finishReason() {
         return scan.finishReason;
@@ -176,6 +181,7 @@ public final class ChatOutput {
         final int[] starts = {-1, -1, -1, -1};
         final int[] ends = {-1, -1, -1, -1};
         int members;
+        String upstreamId;
         boolean hasContent;
         boolean sawChoices;
         String finishReason;
@@ -226,6 +232,8 @@ public final class ChatOutput {
             starts[which] = (int) p.currentTokenLocation().getByteOffset();
             if (p.currentToken().isStructStart()) {
                 p.skipChildren();
+            } else if (which == ID && p.currentToken() == JsonToken.VALUE_STRING) {
+                upstreamId = p.getText();
             } else {
                 p.finishToken();
             }

@@ -40,6 +40,7 @@ public final class ChatRequest {
     private final int messageCount;
     private final boolean hasTools;
     private final boolean hasResponseFormat;
+    private final String user;
     private JsonNode messagesTree;
 
     private ChatRequest(Decoder d, List<Member> members, byte[] body) {
@@ -56,6 +57,7 @@ public final class ChatRequest {
         this.messageCount = d.messageCount;
         this.hasTools = d.hasTools;
         this.hasResponseFormat = d.hasResponseFormat;
+        this.user = d.user;
     }
 
     /**
@@ -120,6 +122,11 @@ public final class ChatRequest {
 
     public boolean hasResponseFormat() {
         return hasResponseFormat;
+    }
+
+    /** The {@code user} field (the app's end-user id), or null. */
+    public String user() {
+        return user;
     }
 
     public int messageCount() {
@@ -233,6 +240,7 @@ public final class ChatRequest {
         int messageCount;
         boolean hasTools;
         boolean hasResponseFormat;
+        String user;
 
         @Override
         public void inspect(String name, JsonParser p) throws IOException {
@@ -249,6 +257,7 @@ public final class ChatRequest {
                 case "provider" -> provider = nullOr(t) ? null : ProviderPreferencesDecoder.decode(object(p, name));
                 case "tools" -> hasTools = nonEmptyArray(p);
                 case "response_format" -> hasResponseFormat = !nullOr(t);
+                case "user" -> user = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 default -> {
                     // every other field is forwarded untouched
                 }

@@ -1,0 +1,153 @@
+package dev.switchboard.accounting;
+
+import dev.switchboard.store.KeyRecord;
+import dev.switchboard.store.LimitReset;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The credit book of a single node, in memory: one small account per key, changed only under its
+ * own lock, so reservations and settlements of concurrent requests cannot interleave. Usage is
+ * seeded at start from the store (total usage of each key, and the ledger's sums since the start
+ * of the current day, week and month); the ledger persists every settled cost afterwards.
+ */
+public final class LocalCreditBook implements CreditBook {
+
+    /** Spending of one key; guarded by its own monitor. */
+    private static final class Account {
+        long total;
+        long day;
+        long dayStart;
+        long week;
+        long weekStart;
+        long month;
+        long monthStart;
+        long reserved;
+
+        /** Starts new periods when their boundary has passed. */
+        void roll(long now) {
+            long d = Periods.start(LimitReset.DAILY, now);
+            if (d != dayStart) {
+                dayStart = d;
+                day = 0;
+            }
+            long w = Periods.start(LimitReset.WEEKLY, now);
+            if (w != weekStart) {
+                weekStart = w;
+                week = 0;
+            }
+            long m = Periods.start(LimitReset.MONTHLY, now);
+            if (m != monthStart) {
+                monthStart = m;
+                month = 0;
+            }
+        }
+
+        void add(long amount) {
+            total += amount;
+            day += amount;
+            week += amount;
+            month += amount;
+        }
+
+        long usageFor(LimitReset reset) {
+            if (reset == null) {
+                return total;
+            }
+            return switch (reset) {
+                case DAILY -> day;
+                case WEEKLY -> week;
+                case MONTHLY -> month;
+            };
+        }
+    }
+
+    private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
+
+    /**
+     * Seeds usage loaded from the store: totals per key and the sums since the current day, week
+     * and month started (as of {@code nowMillis}).
+     */
+    public void load(Map<String, Long> totals, Map<String, Long> daily, Map<String, Long> weekly,
+                     Map<String, Long> monthly, long nowMillis) {
+        for (Map.Entry<String, Long> e : totals.entrySet()) {
+            Account a = account(e.getKey(), nowMillis);
+            synchronized (a) {
+                a.total = e.getValue();
+                a.day = daily.getOrDefault(e.getKey(), 0L);
+                a.week = weekly.getOrDefault(e.getKey(), 0L);
+                a.month = monthly.getOrDefault(e.getKey(), 0L);
+            }
+        }
+    }
+
+    @Override
+    public Reservation reserve(KeyRecord key, long amountPico, long nowMillis) throws InsufficientCredits {
+        Account a = account(key.hash(), nowMillis);
+        synchronized (a) {
+            a.roll(nowMillis);
+            if (key.limitPico() != null) {
+                long remaining = key.limitPico() - a.usageFor(key.limitReset()) - a.reserved;
+                if (amountPico > remaining) {
+                    throw new InsufficientCredits(Math.max(0, remaining), amountPico);
+                }
+            }
+            a.reserved += amountPico;
+        }
+        return new Reservation(key.hash(), amountPico);
+    }
+
+    @Override
+    public void settle(Reservation reservation, long actualPico, long nowMillis) {
+        Account a = account(reservation.keyHash(), nowMillis);
+        synchronized (a) {
+            a.roll(nowMillis);
+            a.reserved -= reservation.amountPico();
+            a.add(actualPico);
+        }
+    }
+
+    @Override
+    public void charge(String keyHash, long actualPico, long nowMillis) {
+        Account a = account(keyHash, nowMillis);
+        synchronized (a) {
+            a.roll(nowMillis);
+            a.add(actualPico);
+        }
+    }
+
+    @Override
+    public void release(Reservation reservation) {
+        Account a = accounts.get(reservation.keyHash());
+        if (a != null) {
+            synchronized (a) {
+                a.reserved -= reservation.amountPico();
+            }
+        }
+    }
+
+    @Override
+    public Balance balance(KeyRecord key, long nowMillis) {
+        Account a = account(key.hash(), nowMillis);
+        synchronized (a) {
+            a.roll(nowMillis);
+            Long remaining = key.limitPico() == null ? null
+                    : Math.max(0, key.limitPico() - a.usageFor(key.limitReset()) - a.reserved);
+            return new Balance(a.total, a.day, a.week, a.month, a.reserved, key.limitPico(), remaining);
+        }
+    }
+
+    /** Drops a deleted key's account. */
+    public void forget(String keyHash) {
+        accounts.remove(keyHash);
+    }
+
+    private Account account(String keyHash, long nowMillis) {
+        return accounts.computeIfAbsent(keyHash, h -> {
+            Account a = new Account();
+            a.roll(nowMillis);
+            return a;
+        });
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.accounting;
+
+/**
+ * Per-key requests-per-minute and tokens-per-minute. Tokens are taken when a request is admitted
+ * (its estimate) and corrected when it settles. One node keeps the buckets in memory
+ * ({@link LocalRateLimiter}); several nodes share them through Redis.
+ */
+public interface RateLimiter {
+
+    /** Takes one request and {@code tokens} tokens, or takes nothing and says which limit was hit. */
+    Decision acquire(String keyHash, Integer requestsPerMinute, Long tokensPerMinute, long tokens, long nowMillis);
+
+    /** Corrects the tokens taken for a request: positive takes more, negative gives back. */
+    void adjustTokens(String keyHash, Long tokensPerMinute, long delta, long nowMillis);
+
+    sealed interface Decision {
+    }
+
+    record Allowed() implements Decision {
+    }
+
+    /**
+     * A limit was hit: {@code limit} per minute, {@code remaining} now, the bucket is full again at
+     * {@code resetAtMillis}, and the request could pass after {@code retryAfterMillis}.
+     */
+    record Limited(String what, long limit, long remaining, long resetAtMillis, long retryAfterMillis)
+            implements Decision {
+    }
+}

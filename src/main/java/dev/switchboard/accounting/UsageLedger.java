@@ -1,0 +1,158 @@
+package dev.switchboard.accounting;
+
+import dev.switchboard.store.GenerationRecord;
+import dev.switchboard.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The usage ledger's write path, off the request path: rows go into a bounded in-memory queue and
+ * one writer thread stores them in batches, one transaction per batch. A request takes a slot
+ * when it is admitted and gives it back when its row is stored (or when it ends without one), so
+ * every admitted request has room for its row: when the slots run out, new requests are refused
+ * (back-pressure) and nothing already accepted is dropped. A failed write is retried with backoff.
+ *
+ * <p>Durability window: rows reach the database within {@code flushEvery} (or as soon as
+ * {@code batchSize} are waiting); a {@code kill -9} loses at most the rows of that window.
+ * {@link #close()} writes everything before returning.
+ */
+public final class UsageLedger implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+
+    private final Store store;
+    private final int capacity;
+    private final int batchSize;
+    private final long flushEveryMillis;
+    private final ArrayBlockingQueue<GenerationRecord> queue;
+    private final AtomicInteger slots = new AtomicInteger();
+    /** Rows accepted but not yet committed, so {@code GET /generation} finds them at once. */
+    private final ConcurrentHashMap<String, GenerationRecord> unwritten = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private volatile boolean closing;
+
+    public UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery) {
+        this.store = store;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.flushEveryMillis = Math.max(1, flushEvery.toMillis());
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = Thread.ofPlatform().name("switchboard-ledger").daemon(true).unstarted(this::writeLoop);
+        writer.start();
+    }
+
+    /** Takes a slot for a request about to start; false when the ledger is full (refuse the request). */
+    public boolean tryAdmit() {
+        if (closing) {
+            return false;
+        }
+        while (true) {
+            int used = slots.get();
+            if (used >= capacity) {
+                return false;
+            }
+            if (slots.compareAndSet(used, used + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Stores the row of an admitted request (uses its slot; never blocks: the slot guarantees room). */
+    public void record(GenerationRecord row) {
+        unwritten.put(row.id(), row);
+        if (!writer.isAlive() || !queue.offer(row)) {
+            // only after close() (or if a caller skipped admission): keep the row rather than lose it
+            log.warn("ledger writer not taking rows; writing generation {} inline", row.id());
+            unwritten.remove(row.id());
+            writeWithRetry(List.of(row));
+            slots.decrementAndGet();
+        }
+    }
+
+    /** Gives back the slot of an admitted request that produced no generation. */
+    public void release() {
+        slots.decrementAndGet();
+    }
+
+    public Optional<GenerationRecord> unwritten(String id) {
+        return Optional.ofNullable(unwritten.get(id));
+    }
+
+    /** Slots in use: rows waiting plus requests in flight. */
+    public int used() {
+        return slots.get();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    private void writeLoop() {
+        List<GenerationRecord> batch = new ArrayList<>(batchSize);
+        while (true) {
+            try {
+                GenerationRecord first = queue.poll(flushEveryMillis, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                writeWithRetry(batch);
+                for (GenerationRecord row : batch) {
+                    unwritten.remove(row.id());
+                }
+                slots.addAndGet(-batch.size());
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Keeps trying: rows that were accepted must not be lost to a database hiccup. */
+    private void writeWithRetry(List<GenerationRecord> batch) {
+        long backoff = 100;
+        while (true) {
+            try {
+                store.appendGenerations(batch);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("writing {} ledger rows failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    log.error("stopped while {} ledger rows were unwritten", batch.size());
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+    }
+
+    /** Refuses new requests, writes every queued row, and stops the writer. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join(Duration.ofMinutes(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!queue.isEmpty()) {
+            log.error("{} ledger rows could not be written before shutdown", queue.size());
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.Caller;
+import dev.switchboard.accounting.CreditBook;
+import dev.switchboard.accounting.Money;
+import dev.switchboard.accounting.RateLimiter;
+import dev.switchboard.accounting.Usage;
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.catalog.Pricing;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.store.GenerationRecord;
+import dev.switchboard.store.KeyRecord;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The accounting side of one request: a ledger slot, the key's rate limits, a reservation of the
+ * worst-case cost against its credit limit, and at the end the settlement and the ledger row.
+ * Exactly one of {@link #settle} or {@link #abandon} ends it. Event-loop confined.
+ */
+final class RequestAccounting {
+    /** Extra prompt tokens reserved for chat framing the tokenizer count does not see. */
+    private static final long FRAMING_TOKENS = 16;
+
+    private final Accounts accounts;
+    private final Caller caller;
+    private final Attribution attribution;
+    private final ChatRequest request;
+    private final String generationId;
+    private final long startMillis;
+    private boolean admitted;
+    private boolean ended;
+    private CreditBook.Reservation reservation;
+    private long tokensTaken;
+
+    /** Who a request is for, beyond its key: the app (X-Title) and its URL (HTTP-Referer). */
+    record Attribution(String app, String appUrl) {
+        static final Attribution NONE = new Attribution(null, null);
+    }
+
+    /** How a generation ended, for settlement and the ledger. */
+    record Outcome(Endpoint endpoint, Metering metering, String upstreamId, String finishReason, boolean streamed,
+                   boolean cancelled, Long latencyMs, int attempts) {
+    }
+
+    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, ChatRequest request,
+                      String generationId) {
+        this.accounts = accounts;
+        this.caller = caller;
+        this.attribution = attribution;
+        this.request = request;
+        this.generationId = generationId;
+        this.startMillis = accounts.clock().millis();
+    }
+
+    /** Takes a ledger slot; a full ledger refuses new work rather than grow without bound. */
+    GatewayError admit() {
+        if (accounts.ledger().tryAdmit()) {
+            admitted = true;
+            return null;
+        }
+        return new GatewayError(503, "service_unavailable",
+                "Switchboard is writing usage slower than requests arrive; retry shortly", null, null,
+                Map.of("Retry-After", "1"));
+    }
+
+    /** Applies the key's requests- and tokens-per-minute; tokens are the prompt plus the requested output. */
+    GatewayError limitRate(Function<String, Long> promptTokens, String tokenizer) {
+        KeyRecord key = caller.key();
+        if (key == null || key.requestsPerMinute() == null && key.tokensPerMinute() == null) {
+            return null;
+        }
+        long tokens = 0;
+        if (key.tokensPerMinute() != null) {
+            tokens = promptTokens.apply(tokenizer) + (request.maxTokens() == null ? 0 : request.maxTokens());
+        }
+        RateLimiter.Decision decision = accounts.rateLimiter().acquire(key.hash(), key.requestsPerMinute(),
+                key.tokensPerMinute(), tokens, accounts.clock().millis());
+        if (decision instanceof RateLimiter.Limited limited) {
+            ObjectNode metadata = Json.object().put("error_type", "rate_limit_exceeded").put("limit", limited.what());
+            String retryAfter = Long.toString(Math.max(1, (limited.retryAfterMillis() + 999) / 1000));
+            return new GatewayError(429, "rate_limit_error", "Rate limit exceeded: this key allows " + limited.limit() + " "
+                    + limited.what() + " per minute", null, metadata,
+                    Map.of("Retry-After", retryAfter,
+                            "X-RateLimit-Limit", Long.toString(limited.limit()),
+                            "X-RateLimit-Remaining", Long.toString(limited.remaining()),
+                            "X-RateLimit-Reset", Long.toString(limited.resetAtMillis())));
+        }
+        tokensTaken = tokens;
+        return null;
+    }
+
+    /**
+     * Reserves the worst case over the endpoints that may serve: prompt × prompt price + maximum
+     * output × completion price + request fee. The cheap prompt bound is tried first; only if it
+     * does not fit are the tokens counted.
+     */
+    GatewayError reserve(List<Endpoint> plan, PromptSize prompt, Function<Endpoint, String> tokenizers) {
+        KeyRecord key = caller.key();
+        if (key == null || key.limitPico() == null) {
+            return null;
+        }
+        long now = accounts.clock().millis();
+        long bound = worstCase(plan, e -> prompt.upperBound());
+        try {
+            reservation = accounts.credits().reserve(key, bound, now);
+            return null;
+        } catch (CreditBook.InsufficientCredits notWithTheBound) {
+            long counted = worstCase(plan, e -> prompt.tokens(tokenizers.apply(e)) + FRAMING_TOKENS);
+            try {
+                reservation = accounts.credits().reserve(key, counted, now);
+                return null;
+            } catch (CreditBook.InsufficientCredits e) {
+                return new GatewayError(402, "insufficient_quota", "Insufficient credits: this request may cost up to $"
+                        + Money.toUsd(e.requestedPico()).toPlainString() + " and the key has $"
+                        + Money.toUsd(e.remainingPico()).toPlainString() + " left of its limit", null,
+                        Json.object().put("limit_remaining", Money.toUsd(e.remainingPico())), null);
+            }
+        }
+    }
+
+    private long worstCase(List<Endpoint> plan, Function<Endpoint, Long> promptTokens) {
+        long worst = 0;
+        for (Endpoint e : plan) {
+            long prompt = promptTokens.apply(e);
+            long output = request.maxTokens() != null ? request.maxTokens()
+                    : e.maxOutputTokens() != null ? e.maxOutputTokens() : Math.max(0, e.contextLength() - prompt);
+            Pricing p = e.pricing();
+            BigDecimal usd = p.prompt().multiply(BigDecimal.valueOf(prompt))
+                    .add(p.completion().multiply(BigDecimal.valueOf(output)))
+                    .divide(BigDecimal.valueOf(1_000_000)).add(p.requestOrZero());
+            worst = Math.max(worst, Money.toPico(usd));
+        }
+        return worst;
+    }
+
+    /** Charges the generation, corrects the rate limit and writes the ledger row. */
+    void settle(Outcome outcome) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        long now = accounts.clock().millis();
+        Usage usage = outcome.metering().usage();
+        long cost = Money.toPico(outcome.metering().cost());
+        if (reservation != null) {
+            accounts.credits().settle(reservation, cost, now);
+        } else {
+            accounts.credits().charge(caller.keyHash(), cost, now);
+        }
+        KeyRecord key = caller.key();
+        if (key != null && key.tokensPerMinute() != null) {
+            accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), usage.totalTokens() - tokensTaken, now);
+        }
+        Endpoint e = outcome.endpoint();
+        accounts.ledger().record(new GenerationRecord(generationId, startMillis, caller.keyHash(), e.model().value(),
+                e.provider().id().value(), e.provider().name(), outcome.upstreamId(), attribution.app(),
+                attribution.appUrl(), request.user(), usage.promptTokens(), usage.completionTokens(),
+                usage.cachedTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(), usage.estimated(), cost,
+                outcome.latencyMs(), now - startMillis, outcome.streamed(), outcome.cancelled(),
+                outcome.finishReason(), outcome.attempts()));
+        admitted = false;
+    }
+
+    /** The request ended without a generation: give everything back. */
+    void abandon() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (reservation != null) {
+            accounts.credits().release(reservation);
+        }
+        KeyRecord key = caller.key();
+        if (key != null && key.tokensPerMinute() != null && tokensTaken > 0) {
+            accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), -tokensTaken, accounts.clock().millis());
+        }
+        if (admitted) {
+            accounts.ledger().release();
+            admitted = false;
+        }
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.Caller;
+import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.store.KeyRecord;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The account routes: the calling key ({@code /key}, {@code /credits}), its generations and
+ * activity, and the admin's key management ({@code /keys}). Store work runs on the accounts'
+ * threads; answers are written back on the event loop.
+ */
+final class AccountRoutes {
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    static final int DEFAULT_ACTIVITY_DAYS = 30;
+    /** Stands in for the admin key on {@code GET /key}; the admin key has no key record of its own. */
+    private static final KeyRecord ADMIN_KEY = new KeyRecord("admin", "admin", "admin key", KeyRecord.Role.ADMIN,
+            null, null, null, null, null, false, 0, 0, 0);
+
+    private final HttpEdge edge;
+    private final Accounts accounts;
+
+    AccountRoutes(HttpEdge edge, Accounts accounts) {
+        this.edge = edge;
+        this.accounts = accounts;
+    }
+
+    /** Serves {@code path} if it is an account route; false otherwise. */
+    boolean route(HttpServerRequest request, HttpMethod method, String path) {
+        switch (path) {
+            case "/v1/key" -> {
+                HttpEdge.requireMethod(method, HttpMethod.GET, path);
+                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> currentKey(request, caller));
+            }
+            case "/v1/credits" -> {
+                HttpEdge.requireMethod(method, HttpMethod.GET, path);
+                edge.when(request, accounts.inference(HttpEdge.secret(request)), caller ->
+                        HttpEdge.sendJson(request.response(), 200,
+                                AccountJson.credits(key(caller), accounts.balance(caller))));
+            }
+            case "/v1/generation" -> {
+                HttpEdge.requireMethod(method, HttpMethod.GET, path);
+                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> generation(request, caller));
+            }
+            case "/v1/activity" -> {
+                HttpEdge.requireMethod(method, HttpMethod.GET, path);
+                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> activity(request, caller));
+            }
+            case "/v1/keys" -> {
+                if (method.equals(HttpMethod.GET)) {
+                    admin(request, v -> listKeys(request));
+                } else if (method.equals(HttpMethod.POST)) {
+                    admin(request, v -> edge.readBody(request, body -> createKey(request, body)));
+                } else {
+                    throw GatewayError.methodNotAllowed(method.name(), path);
+                }
+            }
+            default -> {
+                if (!path.startsWith("/v1/keys/") || path.indexOf('/', "/v1/keys/".length()) >= 0) {
+                    return false;
+                }
+                String hash = path.substring("/v1/keys/".length());
+                if (method.equals(HttpMethod.GET)) {
+                    admin(request, v -> getKey(request, hash));
+                } else if (method.equals(HttpMethod.PATCH)) {
+                    admin(request, v -> edge.readBody(request, body -> updateKey(request, hash, body)));
+                } else if (method.equals(HttpMethod.DELETE)) {
+                    admin(request, v -> deleteKey(request, hash));
+                } else {
+                    throw GatewayError.methodNotAllowed(method.name(), "/v1/keys/{hash}");
+                }
+            }
+        }
+        return true;
+    }
+
+    private void admin(HttpServerRequest request, java.util.function.Consumer<Void> then) {
+        edge.when(request, accounts.admin(HttpEdge.secret(request)), then);
+    }
+
+    private void currentKey(HttpServerRequest request, Caller caller) {
+        ObjectNode body = caller.admin()
+                ? AccountJson.currentKey(ADMIN_KEY, accounts.balance(ADMIN_KEY), true)
+                : AccountJson.currentKey(key(caller), accounts.balance(caller), false);
+        HttpEdge.sendJson(request.response(), 200, body);
+    }
+
+    private KeyRecord key(Caller caller) {
+        return caller.key() != null ? caller.key() : new KeyRecord(Caller.ANONYMOUS_HASH, "anonymous",
+                "anonymous (auth.require_keys is false)", KeyRecord.Role.INFERENCE, null, null, null, null, null, false,
+                0, 0, 0);
+    }
+
+    private void generation(HttpServerRequest request, Caller caller) {
+        String id = request.getParam("id");
+        if (id == null || id.isBlank()) {
+            throw GatewayError.badRequest("id", "the query parameter id is required: /generation?id=gen-...");
+        }
+        edge.when(request, accounts.generation(id.trim()), found -> {
+            // another key's generation is reported as missing, not as forbidden: ids do not leak
+            var visible = found.filter(g -> caller.admin() || g.keyHash().equals(caller.keyHash()));
+            if (visible.isEmpty()) {
+                throw GatewayError.notFound("Generation \"" + id + "\" not found");
+            }
+            HttpEdge.sendJson(request.response(), 200, AccountJson.generation(visible.get()));
+        });
+    }
+
+    /** {@code ?days=N} (default 30) up to today, or {@code ?date=YYYY-MM-DD}; admin may filter by {@code api_key_hash}. */
+    private void activity(HttpServerRequest request, Caller caller) {
+        long today = Math.floorDiv(accounts.clock().millis(), 86_400_000L);
+        long from;
+        long to;
+        String date = request.getParam("date");
+        if (date != null) {
+            try {
+                from = to = LocalDate.parse(date.trim()).toEpochDay();
+            } catch (DateTimeParseException e) {
+                throw GatewayError.badRequest("date", "date must be YYYY-MM-DD (got \"" + date + "\")");
+            }
+        } else {
+            int days = DEFAULT_ACTIVITY_DAYS;
+            String daysParam = request.getParam("days");
+            if (daysParam != null) {
+                try {
+                    days = Integer.parseInt(daysParam.trim());
+                } catch (NumberFormatException e) {
+                    days = -1;
+                }
+                if (days < 1 || days > 3660) {
+                    throw GatewayError.badRequest("days", "days must be a whole number from 1 to 3660 (got \"" + daysParam + "\")");
+                }
+            }
+            from = today - days + 1;
+            to = today;
+        }
+        String keyHash = caller.keyHash();
+        if (caller.admin()) {
+            String filter = request.getParam("api_key_hash");
+            keyHash = filter == null || filter.isBlank() ? null : filter.trim();
+        }
+        edge.when(request, accounts.activity(from, to, keyHash), rows ->
+                HttpEdge.sendJson(request.response(), 200, AccountJson.activity(rows)));
+    }
+
+    private void listKeys(HttpServerRequest request) {
+        boolean includeDisabled = "true".equalsIgnoreCase(request.getParam("include_disabled"));
+        int offset = 0;
+        String offsetParam = request.getParam("offset");
+        if (offsetParam != null) {
+            try {
+                offset = Integer.parseInt(offsetParam.trim());
+            } catch (NumberFormatException e) {
+                offset = -1;
+            }
+            if (offset < 0) {
+                throw GatewayError.badRequest("offset", "offset must be a whole number of at least 0");
+            }
+        }
+        int skip = offset;
+        edge.when(request, accounts.listKeys(), keys -> {
+            List<ObjectNode> shown = keys.stream()
+                    .filter(k -> includeDisabled || !k.disabled())
+                    .skip(skip)
+                    .map(k -> AccountJson.key(k, accounts.balance(k)))
+                    .toList();
+            HttpEdge.sendJson(request.response(), 200, AccountJson.keys(shown));
+        });
+    }
+
+    private void createKey(HttpServerRequest request, byte[] body) {
+        Accounts.NewKey spec = KeyRequests.create(body, accounts.clock().millis());
+        edge.when(request, accounts.createKey(spec), created -> HttpEdge.sendJson(request.response(), 201,
+                AccountJson.created(AccountJson.key(created.key(), accounts.balance(created.key())), created.secret())));
+    }
+
+    private void getKey(HttpServerRequest request, String hash) {
+        requireHash(hash);
+        edge.when(request, accounts.key(hash), found -> {
+            KeyRecord key = found.orElseThrow(() -> noSuchKey(hash));
+            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key, accounts.balance(key))));
+        });
+    }
+
+    private void updateKey(HttpServerRequest request, String hash, byte[] body) {
+        requireHash(hash);
+        var change = KeyRequests.update(body, accounts.clock().millis());
+        edge.when(request, accounts.updateKey(hash, change), updated -> {
+            KeyRecord key = updated.orElseThrow(() -> noSuchKey(hash));
+            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key, accounts.balance(key))));
+        });
+    }
+
+    private void deleteKey(HttpServerRequest request, String hash) {
+        requireHash(hash);
+        edge.when(request, accounts.deleteKey(hash), deleted -> {
+            if (!deleted) {
+                throw noSuchKey(hash);
+            }
+            HttpEdge.sendJson(request.response(), 200, Json.object().put("deleted", true));
+        });
+    }
+
+    private static void requireHash(String hash) {
+        if (!HASH.matcher(hash).matches()) {
+            throw noSuchKey(hash);
+        }
+    }
+
+    private static GatewayError noSuchKey(String hash) {
+        return GatewayError.notFound("No key with hash \"" + (hash.length() > 80 ? hash.substring(0, 80) + "…" : hash) + "\"");
+    }
+
+    private static ObjectNode wrap(ObjectNode value) {
+        ObjectNode json = Json.object();
+        json.set("data", value);
+        return json;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything Switchboard keeps: keys, the usage ledger, a few settings. Implementations (SQLite,
+ * PostgreSQL) block on I/O: call them from worker threads, never from an event loop.
+ */
+public interface Store extends AutoCloseable {
+
+    /** {@code sqlite} or {@code postgresql}. */
+    String kind();
+
+    List<KeyRecord> keys();
+
+    Optional<KeyRecord> key(String hash);
+
+    void insertKey(KeyRecord key);
+
+    /** Replaces a key's settings (not its usage); false when no such key. */
+    boolean updateKey(KeyRecord key);
+
+    boolean deleteKey(String hash);
+
+    /** Appends ledger rows and adds each row's cost to its key's usage, all in one transaction. */
+    void appendGenerations(List<GenerationRecord> batch);
+
+    Optional<GenerationRecord> generation(String id);
+
+    /** Cost per key hash of the generations created at or after {@code fromMillis}. */
+    Map<String, Long> usageSince(long fromMillis);
+
+    /** Usage grouped by day, model, provider and app, for days {@code [fromDay, toDay]}; one key or all. */
+    List<ActivityRow> activity(long fromDay, long toDay, String keyHash);
+
+    /** Deletes ledger rows of days before {@code day} without a table-wide DELETE; returns rows removed (or -1 if unknown). */
+    long deleteGenerationsBefore(long day);
+
+    /** Prepares storage for the coming days (PostgreSQL creates daily partitions ahead). */
+    default void prepareDays(long fromDay, long toDay) {
+    }
+
+    Optional<String> meta(String name);
+
+    void putMeta(String name, String value);
+
+    @Override
+    void close();
+}

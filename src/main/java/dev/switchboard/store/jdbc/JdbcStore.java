@@ -1,0 +1,317 @@
+package dev.switchboard.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.store.ActivityRow;
+import dev.switchboard.store.GenerationRecord;
+import dev.switchboard.store.KeyRecord;
+import dev.switchboard.store.LimitReset;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The store over JDBC, with the SQL both databases share. Subclasses add what differs: how old
+ * ledger days are removed and how the ledger is partitioned.
+ */
+abstract class JdbcStore implements Store {
+    private static final String KEY_COLUMNS = "hash, name, label, role, limit_pico, limit_reset, expires_at, "
+            + "requests_per_minute, tokens_per_minute, disabled, usage_pico, created_at, updated_at";
+    private static final String GENERATION_COLUMNS = "id, day, created_at, key_hash, model, provider_id, provider_name, "
+            + "upstream_id, app, app_url, external_user, tokens_prompt, tokens_completion, tokens_cached, "
+            + "tokens_cache_write, tokens_reasoning, usage_estimated, cost_pico, latency_ms, generation_time_ms, "
+            + "streamed, cancelled, finish_reason, attempts";
+
+    protected final HikariDataSource dataSource;
+
+    JdbcStore(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public List<KeyRecord> keys() {
+        return query("listing keys", "SELECT " + KEY_COLUMNS + " FROM api_keys ORDER BY created_at", s -> {
+        }, JdbcStore::key);
+    }
+
+    @Override
+    public Optional<KeyRecord> key(String hash) {
+        return query("reading a key", "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE hash = ?",
+                s -> s.setString(1, hash), JdbcStore::key).stream().findFirst();
+    }
+
+    @Override
+    public void insertKey(KeyRecord k) {
+        update("creating a key", "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
+            s.setString(1, k.hash());
+            s.setString(2, k.name());
+            s.setString(3, k.label());
+            s.setString(4, k.role().name());
+            setLong(s, 5, k.limitPico());
+            s.setString(6, k.limitReset() == null ? null : k.limitReset().slug());
+            setLong(s, 7, k.expiresAt());
+            setInt(s, 8, k.requestsPerMinute());
+            setLong(s, 9, k.tokensPerMinute());
+            s.setBoolean(10, k.disabled());
+            s.setLong(11, k.usagePico());
+            s.setLong(12, k.createdAt());
+            s.setLong(13, k.updatedAt());
+        });
+    }
+
+    @Override
+    public boolean updateKey(KeyRecord k) {
+        return update("updating a key", "UPDATE api_keys SET name = ?, limit_pico = ?, limit_reset = ?, expires_at = ?, "
+                + "requests_per_minute = ?, tokens_per_minute = ?, disabled = ?, updated_at = ? WHERE hash = ?", s -> {
+            s.setString(1, k.name());
+            setLong(s, 2, k.limitPico());
+            s.setString(3, k.limitReset() == null ? null : k.limitReset().slug());
+            setLong(s, 4, k.expiresAt());
+            setInt(s, 5, k.requestsPerMinute());
+            setLong(s, 6, k.tokensPerMinute());
+            s.setBoolean(7, k.disabled());
+            s.setLong(8, k.updatedAt());
+            s.setString(9, k.hash());
+        }) > 0;
+    }
+
+    @Override
+    public boolean deleteKey(String hash) {
+        return update("deleting a key", "DELETE FROM api_keys WHERE hash = ?", s -> s.setString(1, hash)) > 0;
+    }
+
+    @Override
+    public void appendGenerations(List<GenerationRecord> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, Long> usageByKey = new LinkedHashMap<>();
+        for (GenerationRecord g : batch) {
+            usageByKey.merge(g.keyHash(), g.costPico(), Long::sum);
+        }
+        inTransaction("writing the ledger", c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (" + GENERATION_COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (GenerationRecord g : batch) {
+                    bindGeneration(insert, g);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement usage = c.prepareStatement(
+                    "UPDATE api_keys SET usage_pico = usage_pico + ? WHERE hash = ?")) {
+                for (Map.Entry<String, Long> e : usageByKey.entrySet()) {
+                    usage.setLong(1, e.getValue());
+                    usage.setString(2, e.getKey());
+                    usage.addBatch();
+                }
+                usage.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<GenerationRecord> generation(String id) {
+        return query("reading a generation", "SELECT " + GENERATION_COLUMNS + " FROM generations WHERE id = ?",
+                s -> s.setString(1, id), JdbcStore::generation).stream().findFirst();
+    }
+
+    @Override
+    public Map<String, Long> usageSince(long fromMillis) {
+        Map<String, Long> usage = new HashMap<>();
+        query("summing usage", "SELECT key_hash, SUM(cost_pico) FROM generations WHERE day >= ? AND created_at >= ? "
+                + "GROUP BY key_hash", s -> {
+            s.setLong(1, Math.floorDiv(fromMillis, 86_400_000L));
+            s.setLong(2, fromMillis);
+        }, r -> usage.put(r.getString(1), r.getLong(2)));
+        return usage;
+    }
+
+    @Override
+    public List<ActivityRow> activity(long fromDay, long toDay, String keyHash) {
+        String sql = "SELECT day, model, provider_id, provider_name, COALESCE(app, ''), COUNT(*), SUM(tokens_prompt), "
+                + "SUM(tokens_completion), SUM(tokens_reasoning), SUM(cost_pico) FROM generations "
+                + "WHERE day >= ? AND day <= ?" + (keyHash == null ? "" : " AND key_hash = ?")
+                + " GROUP BY day, model, provider_id, provider_name, COALESCE(app, '') ORDER BY day, model, provider_id";
+        return query("reading activity", sql, s -> {
+            s.setLong(1, fromDay);
+            s.setLong(2, toDay);
+            if (keyHash != null) {
+                s.setString(3, keyHash);
+            }
+        }, r -> new ActivityRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+                r.getString(5).isEmpty() ? null : r.getString(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9),
+                r.getLong(10)));
+    }
+
+    @Override
+    public Optional<String> meta(String name) {
+        return query("reading a setting", "SELECT value FROM meta WHERE name = ?", s -> s.setString(1, name),
+                r -> r.getString(1)).stream().findFirst();
+    }
+
+    @Override
+    public void putMeta(String name, String value) {
+        update("writing a setting", "INSERT INTO meta (name, value) VALUES (?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET value = excluded.value", s -> {
+            s.setString(1, name);
+            s.setString(2, value);
+        });
+    }
+
+    /** Deletes ledger rows of old days in bounded chunks, so no statement holds the table for long. */
+    protected long deleteInChunks(String table, String chunkDeleteSql, long day) {
+        long removed = 0;
+        while (true) {
+            int n = update("removing old ledger rows from " + table, chunkDeleteSql, s -> s.setLong(1, day));
+            removed += n;
+            if (n < RETENTION_CHUNK) {
+                return removed;
+            }
+        }
+    }
+
+    static final int RETENTION_CHUNK = 5_000;
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    // ---- mapping ----
+
+    private static KeyRecord key(ResultSet r) throws SQLException {
+        String reset = r.getString(6);
+        return new KeyRecord(r.getString(1), r.getString(2), r.getString(3), KeyRecord.Role.valueOf(r.getString(4)),
+                getLong(r, 5), reset == null ? null : LimitReset.fromSlug(reset).orElse(null), getLong(r, 7),
+                getInt(r, 8), getLong(r, 9), r.getBoolean(10), r.getLong(11), r.getLong(12), r.getLong(13));
+    }
+
+    private static void bindGeneration(PreparedStatement s, GenerationRecord g) throws SQLException {
+        s.setString(1, g.id());
+        s.setLong(2, g.day());
+        s.setLong(3, g.createdAt());
+        s.setString(4, g.keyHash());
+        s.setString(5, g.model());
+        s.setString(6, g.providerId());
+        s.setString(7, g.providerName());
+        s.setString(8, g.upstreamId());
+        s.setString(9, g.app());
+        s.setString(10, g.appUrl());
+        s.setString(11, g.externalUser());
+        s.setLong(12, g.tokensPrompt());
+        s.setLong(13, g.tokensCompletion());
+        s.setLong(14, g.tokensCached());
+        s.setLong(15, g.tokensCacheWrite());
+        s.setLong(16, g.tokensReasoning());
+        s.setBoolean(17, g.usageEstimated());
+        s.setLong(18, g.costPico());
+        setLong(s, 19, g.latencyMs());
+        setLong(s, 20, g.generationTimeMs());
+        s.setBoolean(21, g.streamed());
+        s.setBoolean(22, g.cancelled());
+        s.setString(23, g.finishReason());
+        s.setInt(24, g.attempts());
+    }
+
+    private static GenerationRecord generation(ResultSet r) throws SQLException {
+        return new GenerationRecord(r.getString(1), r.getLong(3), r.getString(4), r.getString(5), r.getString(6),
+                r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getLong(12),
+                r.getLong(13), r.getLong(14), r.getLong(15), r.getLong(16), r.getBoolean(17), r.getLong(18),
+                getLong(r, 19), getLong(r, 20), r.getBoolean(21), r.getBoolean(22), r.getString(23), r.getInt(24));
+    }
+
+    // ---- a small JDBC helper ----
+
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    interface Mapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    protected <T> List<T> query(String what, String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            try (ResultSet r = s.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (r.next()) {
+                    rows.add(mapper.map(r));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    protected int update(String what, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    protected <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void setLong(PreparedStatement s, int index, Long value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, value);
+        }
+    }
+
+    private static void setInt(PreparedStatement s, int index, Integer value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setInt(index, value);
+        }
+    }
+
+    private static Long getLong(ResultSet r, int index) throws SQLException {
+        long value = r.getLong(index);
+        return r.wasNull() ? null : value;
+    }
+
+    private static Integer getInt(ResultSet r, int index) throws SQLException {
+        int value = r.getInt(index);
+        return r.wasNull() ? null : value;
+    }
+}
