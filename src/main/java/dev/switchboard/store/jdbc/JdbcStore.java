@@ -27,7 +27,7 @@ import java.util.Optional;
 abstract class JdbcStore implements Store {
     private static final String KEY_COLUMNS = "hash, name, label, role, limit_pico, limit_reset, expires_at, "
             + "requests_per_minute, tokens_per_minute, disabled, usage_pico, created_at, updated_at";
-    private static final String GENERATION_COLUMNS = "id, day, created_at, key_hash, model, provider_id, provider_name, "
+    protected static final String GENERATION_COLUMNS = "id, day, created_at, key_hash, model, provider_id, provider_name, "
             + "upstream_id, app, app_url, external_user, tokens_prompt, tokens_completion, tokens_cached, "
             + "tokens_cache_write, tokens_reasoning, usage_estimated, cost_pico, latency_ms, generation_time_ms, "
             + "streamed, cancelled, finish_reason, attempts";
@@ -225,7 +225,7 @@ abstract class JdbcStore implements Store {
         s.setInt(24, g.attempts());
     }
 
-    private static GenerationRecord generation(ResultSet r) throws SQLException {
+    protected static GenerationRecord generation(ResultSet r) throws SQLException {
         return new GenerationRecord(r.getString(1), r.getLong(3), r.getString(4), r.getString(5), r.getString(6),
                 r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getLong(12),
                 r.getLong(13), r.getLong(14), r.getLong(15), r.getLong(16), r.getBoolean(17), r.getLong(18),

@@ -28,11 +28,17 @@ final class PostgresStore extends JdbcStore {
     @Override
     public Optional<GenerationRecord> generation(String id) {
         // the id carries its creation second (gen-<epoch seconds>-...): look in that day's partition only
+        // (a day either side: the row's day comes from its start time, which may cross midnight)
         Long day = dayOf(id);
         if (day == null) {
             return super.generation(id);
         }
-        return super.generation(id).filter(g -> g.day() == day);
+        return query("reading a generation", "SELECT " + GENERATION_COLUMNS
+                + " FROM generations WHERE id = ? AND day BETWEEN ? AND ?", s -> {
+            s.setString(1, id);
+            s.setLong(2, day - 1);
+            s.setLong(3, day + 1);
+        }, JdbcStore::generation).stream().findFirst();
     }
 
     @Override
