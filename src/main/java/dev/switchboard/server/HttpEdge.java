@@ -174,7 +174,10 @@ final class HttpEdge {
             then.accept(value);
             return;
         }
-        request.pause();
+        boolean paused = !request.isEnded();
+        if (paused) {
+            request.pause(); // (a request whose body was already read has nothing left to hold back)
+        }
         Future.fromCompletionStage(work, vertx.getOrCreateContext()).onComplete(result -> {
             try {
                 if (result.failed()) {
@@ -188,7 +191,7 @@ final class HttpEdge {
                 log.error("unexpected error on {} {}", request.method(), request.path(), e);
                 sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
             } finally {
-                if (!request.isEnded()) {
+                if (paused && !request.isEnded()) {
                     request.resume();
                 }
             }
