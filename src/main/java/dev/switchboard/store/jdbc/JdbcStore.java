@@ -95,18 +95,22 @@ abstract class JdbcStore implements Store {
         if (batch.isEmpty()) {
             return;
         }
-        Map<String, Long> usageByKey = new LinkedHashMap<>();
-        for (GenerationRecord g : batch) {
-            usageByKey.merge(g.keyHash(), g.costPico(), Long::sum);
-        }
         inTransaction("writing the ledger", c -> {
+            // a batch may come again after a commit whose acknowledgement was lost (the ledger retries):
+            // rows already stored are skipped and their cost is not added twice
+            Map<String, Long> usageByKey = new LinkedHashMap<>();
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (" + GENERATION_COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
                 for (GenerationRecord g : batch) {
                     bindGeneration(insert, g);
                     insert.addBatch();
                 }
-                insert.executeBatch();
+                int[] inserted = insert.executeBatch();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (inserted[i] != 0) {
+                        usageByKey.merge(batch.get(i).keyHash(), batch.get(i).costPico(), Long::sum);
+                    }
+                }
             }
             try (PreparedStatement usage = c.prepareStatement(
                     "UPDATE api_keys SET usage_pico = usage_pico + ? WHERE hash = ?")) {

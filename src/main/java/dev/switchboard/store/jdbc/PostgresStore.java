@@ -2,8 +2,10 @@ package dev.switchboard.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.store.GenerationRecord;
+import dev.switchboard.store.StoreException;
 
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.Optional;
  */
 final class PostgresStore extends JdbcStore {
     private static final DateTimeFormatter PARTITION_DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final String CHECK_VIOLATION = "23514";
 
     PostgresStore(HikariDataSource dataSource) {
         super(dataSource);
@@ -45,9 +48,18 @@ final class PostgresStore extends JdbcStore {
     public void prepareDays(long fromDay, long toDay) {
         for (long day = fromDay; day <= toDay; day++) {
             String name = partitionName(day);
-            update("creating ledger partition " + name, "CREATE TABLE IF NOT EXISTS " + name
-                    + " PARTITION OF generations FOR VALUES FROM (" + day + ") TO (" + (day + 1) + ")", s -> {
-            });
+            try {
+                update("creating ledger partition " + name, "CREATE TABLE IF NOT EXISTS " + name
+                        + " PARTITION OF generations FOR VALUES FROM (" + day + ") TO (" + (day + 1) + ")", s -> {
+                });
+            } catch (StoreException e) {
+                // rows of that day already sit in the default partition (written before its partition existed),
+                // so PostgreSQL refuses it: the day stays in the default partition, where retention deletes it,
+                // and the other days (and the retention that runs after this) must not be held up by it
+                if (!(e.getCause() instanceof SQLException sql) || !CHECK_VIOLATION.equals(sql.getSQLState())) {
+                    throw e;
+                }
+            }
         }
     }
 
