@@ -38,6 +38,8 @@ public final class UsageLedger implements AutoCloseable {
     private final ConcurrentHashMap<String, GenerationRecord> unwritten = new ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean closing;
+    /** Set when close() takes the rows the writer left; a row queued after that is written by its caller. */
+    private volatile boolean drained;
 
     public UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery) {
         this.store = store;
@@ -73,6 +75,11 @@ public final class UsageLedger implements AutoCloseable {
             log.warn("ledger writer not taking rows; writing generation {} inline", row.id());
             unwritten.remove(row.id());
             writeWithRetry(List.of(row));
+            slots.decrementAndGet();
+        } else if (drained && queue.remove(row)) {
+            // offered after close() took the last rows: nobody else will write it
+            writeWithRetry(List.of(row));
+            unwritten.remove(row.id());
             slots.decrementAndGet();
         }
     }
@@ -151,8 +158,16 @@ public final class UsageLedger implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!queue.isEmpty()) {
-            log.error("{} ledger rows could not be written before shutdown", queue.size());
+        // a row offered in the instant the writer exited is still queued: write it here
+        drained = true;
+        List<GenerationRecord> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            writeWithRetry(left);
+            for (GenerationRecord row : left) {
+                unwritten.remove(row.id());
+            }
+            slots.addAndGet(-left.size());
         }
     }
 }
