@@ -160,7 +160,8 @@ final class HttpEdge {
     /**
      * Continues with the result of {@code work} on this event loop, turning a failure into its JSON
      * error. A result already there (a cached key) continues at once; otherwise the request is
-     * paused, so its body waits until the continuation reads it.
+     * paused, so its body waits until the continuation reads it. A request whose body was already
+     * read (store work after {@link #readBody}) has ended and cannot be paused: Vert.x throws.
      */
     <T> void when(HttpServerRequest request, CompletableFuture<T> work, Consumer<T> then) {
         if (work.isDone()) {
@@ -174,7 +175,9 @@ final class HttpEdge {
             then.accept(value);
             return;
         }
-        request.pause();
+        if (!request.isEnded()) {
+            request.pause();
+        }
         Future.fromCompletionStage(work, vertx.getOrCreateContext()).onComplete(result -> {
             try {
                 if (result.failed()) {
