@@ -68,12 +68,17 @@ final class KeyRequests {
         Long expiresAt = expiresAt(json.get("expires_at"), nowMillis);
         RateLimit rate = rateLimit(json.get("rate_limit"));
         bool(json, "include_byok_in_limit");
+        // inside rate_limit too, an absent field keeps its value; "rate_limit": null clears both
+        JsonNode rateJson = json.get("rate_limit");
+        boolean clearRate = rateJson != null && rateJson.isNull();
+        boolean setRpm = clearRate || rateJson != null && rateJson.has("requests_per_minute");
+        boolean setTpm = clearRate || rateJson != null && rateJson.has("tokens_per_minute");
         return k -> new KeyRecord(k.hash(), name != null ? name : k.name(), k.label(), k.role(),
                 json.has("limit") ? limit : k.limitPico(),
                 json.has("limit_reset") ? reset : k.limitReset(),
                 json.has("expires_at") ? expiresAt : k.expiresAt(),
-                json.has("rate_limit") ? rate.requestsPerMinute() : k.requestsPerMinute(),
-                json.has("rate_limit") ? rate.tokensPerMinute() : k.tokensPerMinute(),
+                setRpm ? rate.requestsPerMinute() : k.requestsPerMinute(),
+                setTpm ? rate.tokensPerMinute() : k.tokensPerMinute(),
                 disabled != null ? disabled : k.disabled(), k.usagePico(), k.createdAt(), k.updatedAt());
     }
 

@@ -228,7 +228,13 @@ class KeysApiTest {
         assertThat(changed.get("limit").decimalValue()).isEqualByComparingTo("2.5");
         assertThat(changed.get("limit_reset").asText()).isEqualTo("daily");
         assertThat(changed.get("rate_limit").get("requests_per_minute").asLong()).isEqualTo(3);
+        assertThat(changed.get("rate_limit").get("tokens_per_minute").asLong())
+                .as("a field absent inside rate_limit keeps its value").isEqualTo(1000);
         assertThat(changed.get("disabled").asBoolean()).isTrue();
+
+        JsonNode tokensCleared = patch(gateway, key.hash(), "{\"rate_limit\": {\"tokens_per_minute\": null}}");
+        assertThat(tokensCleared.get("rate_limit").get("requests_per_minute").asLong()).isEqualTo(3);
+        assertThat(tokensCleared.get("rate_limit").get("tokens_per_minute").isNull()).isTrue();
 
         JsonNode cleared = patch(gateway, key.hash(),
                 "{\"limit\": null, \"limit_reset\": null, \"expires_at\": null, \"rate_limit\": null}");
