@@ -10,6 +10,8 @@ import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
+import dev.switchboard.protocol.anthropic.AnthropicErrors;
+import dev.switchboard.protocol.anthropic.MessagesRequest;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
@@ -61,10 +63,10 @@ final class HttpEdge {
         try {
             route(request);
         } catch (GatewayError e) {
-            sendError(request.response(), e);
+            sendError(request, e);
         } catch (RuntimeException e) {
             log.error("unexpected error on {} {}", request.method(), request.path(), e);
-            sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+            sendError(request, GatewayError.internal("internal error; the server log has details"));
         }
     }
 
@@ -76,6 +78,15 @@ final class HttpEdge {
                 requireMethod(method, HttpMethod.POST, path);
                 when(request, accounts.inference(secret(request)),
                         caller -> readBody(request, body -> chatCompletion(request, body, caller)));
+            }
+            case "/v1/messages" -> {
+                requireMethod(method, HttpMethod.POST, path);
+                when(request, accounts.inference(secret(request)),
+                        caller -> readBody(request, body -> messages(request, body, caller)));
+            }
+            case "/v1/messages/count_tokens" -> {
+                requireMethod(method, HttpMethod.POST, path);
+                when(request, accounts.inference(secret(request)), caller -> readBody(request, body -> countTokens(request, body)));
             }
             case "/v1/models" -> {
                 requireMethod(method, HttpMethod.GET, path);
@@ -122,20 +133,67 @@ final class HttpEdge {
     }
 
     private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller) {
-        ChatRequest chat;
+        complete(request, decode(body), new ResponseSink(request.response()), caller);
+    }
+
+    /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
+    private void messages(HttpServerRequest request, byte[] body, Caller caller) {
+        ChatRequest chat = decode(translated(body));
+        complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
+    }
+
+    /** {@code /v1/messages/count_tokens}: the prompt's tokens with the model's tokenizer. */
+    private void countTokens(HttpServerRequest request, byte[] body) {
+        ChatRequest chat = decode(translated(injectMaxTokens(body)));
+        Model model = listedModel(chat.model())
+                .orElseThrow(() -> GatewayError.notFound("Model \"" + chat.model() + "\" does not exist"));
+        long tokens = dev.switchboard.accounting.TokenCounter.countPrompt(chat.messages(), chat.field("tools"),
+                model.tokenizer());
+        sendJson(request.response(), 200, Json.object().put("input_tokens", tokens));
+    }
+
+    /** count_tokens takes no max_tokens; the translation wants one. */
+    private static byte[] injectMaxTokens(byte[] body) {
         try {
-            chat = ChatRequest.decode(body);
+            JsonNode root = Json.MAPPER.readTree(body);
+            if (root instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("max_tokens")) {
+                object.put("max_tokens", 1);
+                return Json.bytes(object);
+            }
+        } catch (java.io.IOException e) {
+            // the translation reports the malformed JSON
+        }
+        return body;
+    }
+
+    private static byte[] translated(byte[] anthropicBody) {
+        try {
+            return MessagesRequest.toChat(anthropicBody);
         } catch (MalformedJsonException e) {
             throw GatewayError.badRequest(null, e.getMessage());
         } catch (InvalidRequestException e) {
             throw GatewayError.badRequest(e.param(), e.getMessage());
         }
+    }
+
+    private static ChatRequest decode(byte[] body) {
+        try {
+            return ChatRequest.decode(body);
+        } catch (MalformedJsonException e) {
+            throw GatewayError.badRequest(null, e.getMessage());
+        } catch (InvalidRequestException e) {
+            throw GatewayError.badRequest(e.param(), e.getMessage());
+        }
+    }
+
+    private void complete(HttpServerRequest request, ChatRequest chat, dev.switchboard.gateway.ClientSink sink,
+                          Caller caller) {
         String referer = attribution(request.getHeader("http-referer"));
         String title = attribution(request.getHeader("x-title"));
         if (title == null) {
             title = attribution(request.getHeader("x-openrouter-title"));
         }
-        gateway.chatCompletion(chat, new ResponseSink(request.response()), caller, title != null ? title : referer,
+        gateway.chatCompletion(chat, sink, caller, title != null ? title : referer,
                 referer, adapters, vertx);
     }
 
@@ -168,7 +226,7 @@ final class HttpEdge {
             try {
                 value = work.join();
             } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                sendError(request.response(), toError(e));
+                sendError(request, toError(e));
                 return;
             }
             then.accept(value);
@@ -181,15 +239,15 @@ final class HttpEdge {
         Future.fromCompletionStage(work, vertx.getOrCreateContext()).onComplete(result -> {
             try {
                 if (result.failed()) {
-                    sendError(request.response(), toError(result.cause()));
+                    sendError(request, toError(result.cause()));
                 } else {
                     then.accept(result.result());
                 }
             } catch (GatewayError e) {
-                sendError(request.response(), e);
+                sendError(request, e);
             } catch (RuntimeException e) {
                 log.error("unexpected error on {} {}", request.method(), request.path(), e);
-                sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+                sendError(request, GatewayError.internal("internal error; the server log has details"));
             } finally {
                 if (paused && !request.isEnded()) {
                     request.resume();
@@ -256,10 +314,10 @@ final class HttpEdge {
             try {
                 then.accept(body.getBytes());
             } catch (GatewayError e) {
-                sendError(request.response(), e);
+                sendError(request, e);
             } catch (RuntimeException e) {
                 log.error("unexpected error on {} {}", request.method(), request.path(), e);
-                sendError(request.response(), GatewayError.internal("internal error; the server log has details"));
+                sendError(request, GatewayError.internal("internal error; the server log has details"));
             }
         });
     }
@@ -274,7 +332,7 @@ final class HttpEdge {
         if (http1) {
             response.putHeader("connection", "close");
         }
-        sendError(response, GatewayError.payloadTooLarge(maxBodyBytes)).onComplete(v -> {
+        sendError(request, GatewayError.payloadTooLarge(maxBodyBytes)).onComplete(v -> {
             if (http1) {
                 request.connection().close();
             }
@@ -304,6 +362,23 @@ final class HttpEdge {
             path = path.substring(0, path.length() - 1);
         }
         return path;
+    }
+
+    /** The error in the shape the route's clients expect: Anthropic's on the Messages API, ours elsewhere. */
+    static io.vertx.core.Future<Void> sendError(HttpServerRequest request, GatewayError error) {
+        if (!apiPath(request.path()).startsWith("/v1/messages")) {
+            return sendError(request.response(), error);
+        }
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        if (response.headWritten()) {
+            return response.end();
+        }
+        error.headers().forEach(response::putHeader);
+        return send(response, AnthropicErrors.status(error.status()),
+                AnthropicErrors.fromOpenAi(error.status(), error.bodyBytes()));
     }
 
     static io.vertx.core.Future<Void> sendError(HttpServerResponse response, GatewayError error) {
