@@ -68,7 +68,7 @@ final class Conversation {
         JsonNode content = message.get("content");
         switch (role) {
             case "system", "developer" -> addSystem(content, at + ".content");
-            case "user" -> ContentParts.append(content, at + ".content", blocks("user"), true);
+            case "user" -> addUser(content, at + ".content");
             case "assistant" -> addAssistant(message, at);
             case "tool" -> addToolResult(message, at);
             case "function" -> throw new InvalidRequestException(at + ".role",
@@ -85,6 +85,14 @@ final class Conversation {
                 throw new InvalidRequestException(at, at + ": a system message can only hold text");
             }
             system.add((ObjectNode) block);
+        }
+    }
+
+    private void addUser(JsonNode content, String at) {
+        ArrayNode blocks = Json.MAPPER.createArrayNode();
+        ContentParts.append(content, at, blocks, true);
+        if (!blocks.isEmpty()) {
+            blocks("user").addAll(blocks);
         }
     }
 

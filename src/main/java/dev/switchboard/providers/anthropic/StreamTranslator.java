@@ -1,11 +1,9 @@
 package dev.switchboard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,9 +23,6 @@ import java.util.function.Consumer;
  * tool_use block that is open (started, not yet stopped). Pure, not thread-safe: one per stream.
  */
 final class StreamTranslator {
-    private static final byte[] CHOICE_START = "{\"index\":0,\"delta\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CHOICE_END = ",\"finish_reason\":null}]}".getBytes(StandardCharsets.US_ASCII);
-
     /** A tool_use block between its start and stop. */
     private static final class ToolBlock {
         final int ordinal;
@@ -39,12 +34,9 @@ final class StreamTranslator {
     }
 
     private final Consumer<byte[]> out;
-    private final long created;
-    private final ByteSink chunk = new ByteSink(256);
+    private final ChunkWriter chunks;
     private final Map<Integer, ToolBlock> openToolBlocks = new HashMap<>(4);
     private final TokenCounts counts = new TokenCounts();
-    /** {@code {"id":…,"object":"chat.completion.chunk","created":…,"model":…,"choices":[}, once the message is known. */
-    private byte[] head;
     private int toolCalls;
     private boolean finishSent;
     private boolean usageSent;
@@ -53,7 +45,7 @@ final class StreamTranslator {
 
     StreamTranslator(Consumer<byte[]> out, long createdSeconds) {
         this.out = out;
-        this.created = createdSeconds;
+        this.chunks = new ChunkWriter(createdSeconds);
     }
 
     /**
@@ -106,9 +98,7 @@ final class StreamTranslator {
     }
 
     private void messageStart(JsonNode message) {
-        if (head == null) {
-            head = head(message.path("id").asText(""), message.path("model").asText(""));
-        }
+        chunks.identify(message.path("id").asText(""), message.path("model").asText(""));
         counts.update(message.get("usage"));
         sendRole();
     }
@@ -173,84 +163,40 @@ final class StreamTranslator {
 
     /** The first chunk, once: every other chunk makes sure it went out before it. */
     private void sendRole() {
-        if (roleSent) {
-            return;
+        if (!roleSent) {
+            roleSent = true;
+            out.accept(chunks.role());
         }
-        roleSent = true;
-        begin();
-        chunk.ascii("{\"role\":\"assistant\",\"content\":\"\"}").append(CHOICE_END);
-        emit();
     }
 
     private void sendContent(String text) {
-        if (text.isEmpty()) {
-            return;
+        if (!text.isEmpty()) {
+            sendRole();
+            out.accept(chunks.content(text));
         }
-        sendRole();
-        begin();
-        chunk.ascii("{\"content\":").jsonString(text).append((byte) '}').append(CHOICE_END);
-        emit();
     }
 
     private void sendToolHeader(int ordinal, String id, String name) {
         sendRole();
-        begin();
-        chunk.ascii("{\"tool_calls\":[{\"index\":").ascii(Integer.toString(ordinal))
-                .ascii(",\"id\":").jsonString(id)
-                .ascii(",\"type\":\"function\",\"function\":{\"name\":").jsonString(name)
-                .ascii(",\"arguments\":\"\"}}]}").append(CHOICE_END);
-        emit();
+        out.accept(chunks.toolHeader(ordinal, id, name));
     }
 
     private void sendArguments(int ordinal, String fragment) {
-        begin();
-        chunk.ascii("{\"tool_calls\":[{\"index\":").ascii(Integer.toString(ordinal))
-                .ascii(",\"function\":{\"arguments\":").jsonString(fragment).ascii("}}]}").append(CHOICE_END);
-        emit();
+        out.accept(chunks.arguments(ordinal, fragment));
     }
 
     private void sendFinish(String finishReason) {
         sendRole();
         finishSent = true;
-        begin();
-        chunk.ascii("{},\"finish_reason\":").jsonString(finishReason).ascii("}]}");
-        emit();
+        out.accept(chunks.finish(finishReason));
     }
 
     /** The usage chunk, once, and only when the provider reported counts (otherwise the gateway estimates). */
     private void sendUsage() {
-        if (usageSent || !counts.reported()) {
-            return;
+        if (!usageSent && counts.reported()) {
+            usageSent = true;
+            out.accept(chunks.usage(counts.toOpenAi()));
         }
-        usageSent = true;
-        ensureHead();
-        chunk.reset();
-        chunk.append(head).ascii("],\"usage\":").json(counts.toOpenAi()).append((byte) '}');
-        emit();
-    }
-
-    /** Starts a one-choice chunk, up to its delta. */
-    private void begin() {
-        ensureHead();
-        chunk.reset();
-        chunk.append(head).append(CHOICE_START);
-    }
-
-    private void ensureHead() {
-        if (head == null) {
-            head = head("", ""); // content before message_start: answer anyway, the gateway sets its own identity
-        }
-    }
-
-    private void emit() {
-        out.accept(chunk.toByteArray());
-    }
-
-    private byte[] head(String id, String model) {
-        return new ByteSink(96).ascii("{\"id\":").jsonString(id)
-                .ascii(",\"object\":\"chat.completion.chunk\",\"created\":").ascii(Long.toString(created))
-                .ascii(",\"model\":").jsonString(model)
-                .ascii(",\"choices\":[").toByteArray();
     }
 
     private static JsonNode parse(byte[] data) {
