@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The catalog shipped in the jar (builtin.yaml) and what an environment makes of it. */
 class BuiltInCatalogTest {
-    static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO);
+    static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
+            Protocol.DEMO);
     private static final List<String> OPENAI_MODELS = List.of("openai/gpt-4.1", "openai/gpt-4.1-mini",
             "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini");
     /** CSV provider names that are spelled differently in the catalog. */
@@ -86,11 +87,26 @@ class BuiltInCatalogTest {
 
     @Test
     void aProviderOfAProtocolThisBuildCannotSpeakStaysDisabledWithItsKeySet() {
+        Catalog catalog = catalog(Map.of("GEMINI_API_KEY", "gm-key"));
+
+        assertThat(provider(catalog, "google-ai-studio").disabledReason())
+                .isEqualTo("protocol gemini is not supported by this version");
+        assertThat(listed(catalog)).containsExactly("switchboard/echo");
+    }
+
+    @Test
+    void anAnthropicKeyListsTheClaudeModels() {
         Catalog catalog = catalog(Map.of("ANTHROPIC_API_KEY", "sk-ant"));
 
-        assertThat(provider(catalog, "anthropic").disabledReason())
-                .isEqualTo("protocol anthropic is not supported by this version");
-        assertThat(listed(catalog)).containsExactly("switchboard/echo");
+        Provider anthropic = provider(catalog, "anthropic");
+        assertThat(anthropic.enabled()).isTrue();
+        assertThat(anthropic.protocol()).isEqualTo(Protocol.ANTHROPIC);
+        assertThat(anthropic.baseUrl()).isEqualTo("https://api.anthropic.com");
+        assertThat(listed(catalog)).containsExactlyInAnyOrder("anthropic/claude-opus-4", "anthropic/claude-sonnet-4",
+                "anthropic/claude-sonnet-4.5", "anthropic/claude-3.5-haiku", "switchboard/echo");
+        Endpoint sonnet = model(catalog, "anthropic/claude-sonnet-4.5").enabledEndpoints().getFirst();
+        assertThat(sonnet.upstreamModel()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(sonnet.pricing().inputCacheWrite()).isEqualByComparingTo("3.75");
     }
 
     @Test

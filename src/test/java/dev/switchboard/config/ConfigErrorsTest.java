@@ -18,7 +18,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** A bad file fails with its file, line, field and what was expected (DESIGN.md §3), from loading or building. */
 class ConfigErrorsTest {
-    private static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO);
+    private static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
+            Protocol.DEMO);
 
     private static void loadAndBuild(String yaml) {
         CatalogFactory.build(new ConfigLoader(Map.of()).load("switchboard.yaml", yaml), IMPLEMENTED);

@@ -1,0 +1,91 @@
+package dev.switchboard.providers.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.ByteSink;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the OpenAI {@code chat.completion.chunk} documents of one message: one choice (index 0)
+ * with one kind of delta each, or the closing usage chunk with {@code choices: []}. The envelope
+ * ({@code id}, {@code object}, {@code created}, {@code model}) is encoded once per message and the
+ * buffer reused, so a chunk costs its own bytes only. One per stream.
+ */
+final class ChunkWriter {
+    private static final byte[] CHOICE_START = "{\"index\":0,\"delta\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHOICE_END = ",\"finish_reason\":null}]}".getBytes(StandardCharsets.US_ASCII);
+
+    private final long created;
+    private final ByteSink chunk = new ByteSink(256);
+    /** {@code {"id":…,"object":"chat.completion.chunk","created":…,"model":…,"choices":[}. */
+    private byte[] head;
+
+    ChunkWriter(long createdSeconds) {
+        this.created = createdSeconds;
+    }
+
+    /** The message's identity, from {@code message_start}; the first one given is kept. */
+    void identify(String id, String model) {
+        if (head == null) {
+            head = head(id, model);
+        }
+    }
+
+    byte[] role() {
+        begin().ascii("{\"role\":\"assistant\",\"content\":\"\"}").append(CHOICE_END);
+        return done();
+    }
+
+    byte[] content(String text) {
+        begin().ascii("{\"content\":").jsonString(text).append((byte) '}').append(CHOICE_END);
+        return done();
+    }
+
+    byte[] toolHeader(int index, String id, String name) {
+        begin().ascii("{\"tool_calls\":[{\"index\":").ascii(Integer.toString(index))
+                .ascii(",\"id\":").jsonString(id)
+                .ascii(",\"type\":\"function\",\"function\":{\"name\":").jsonString(name)
+                .ascii(",\"arguments\":\"\"}}]}").append(CHOICE_END);
+        return done();
+    }
+
+    byte[] arguments(int index, String fragment) {
+        begin().ascii("{\"tool_calls\":[{\"index\":").ascii(Integer.toString(index))
+                .ascii(",\"function\":{\"arguments\":").jsonString(fragment).ascii("}}]}").append(CHOICE_END);
+        return done();
+    }
+
+    byte[] finish(String finishReason) {
+        begin().ascii("{},\"finish_reason\":").jsonString(finishReason).ascii("}]}");
+        return done();
+    }
+
+    byte[] usage(JsonNode usage) {
+        chunk.reset();
+        chunk.append(head()).ascii("],\"usage\":").json(usage).append((byte) '}');
+        return done();
+    }
+
+    /** Starts a one-choice chunk, up to its delta. */
+    private ByteSink begin() {
+        chunk.reset();
+        return chunk.append(head()).append(CHOICE_START);
+    }
+
+    private byte[] done() {
+        return chunk.toByteArray();
+    }
+
+    private byte[] head() {
+        // content before message_start: answer anyway, the gateway sets its own identity
+        identify("", "");
+        return head;
+    }
+
+    private byte[] head(String id, String model) {
+        return new ByteSink(96).ascii("{\"id\":").jsonString(id)
+                .ascii(",\"object\":\"chat.completion.chunk\",\"created\":").ascii(Long.toString(created))
+                .ascii(",\"model\":").jsonString(model)
+                .ascii(",\"choices\":[").toByteArray();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.providers.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.InvalidRequestException;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.openai.ChatRequest;
+
+import java.math.BigDecimal;
+
+/**
+ * Builds the body of {@code POST /v1/messages} from an OpenAI Chat Completions request
+ * (MAPPING.md §1; Anthropic's OpenAI compatibility page as cross-check). Pure: no I/O.
+ *
+ * <p>Translated: {@code messages} (see {@link Conversation}), {@code max_completion_tokens} /
+ * {@code max_tokens} (always set: the request's, else the endpoint's maximum output, else
+ * {@value #DEFAULT_MAX_TOKENS}), {@code temperature} (capped at 1), {@code top_p}, {@code top_k},
+ * {@code stop} → {@code stop_sequences} (whitespace-only sequences dropped: Anthropic accepts only
+ * stop sequences with visible characters), {@code tools}, {@code tool_choice},
+ * {@code parallel_tool_calls} (see {@link ToolDefinitions}), {@code user} →
+ * {@code metadata.user_id}, {@code reasoning_effort} / {@code reasoning} → {@code thinking} (see
+ * {@link Thinking}), {@code stream}. Passed through as extensions: Anthropic's own
+ * {@code thinking} object (as its compatibility layer accepts it) and OpenRouter's top-level
+ * {@code cache_control}. {@code n} other than 1 is refused.
+ *
+ * <p>Dropped, because Anthropic has no equivalent (its compatibility layer ignores them too):
+ * {@code frequency_penalty}, {@code presence_penalty}, {@code logit_bias}, {@code logprobs},
+ * {@code top_logprobs}, {@code seed}, {@code store}, {@code metadata}, {@code modalities},
+ * {@code audio}, {@code prediction}, {@code service_tier}, {@code response_format},
+ * {@code stream_options} (Anthropic streams always report usage), {@code verbosity},
+ * {@code web_search_options}, {@code prompt_cache_key}, {@code safety_identifier},
+ * {@code include_reasoning}, and any field this class does not name. Routing extensions never
+ * reach any upstream.
+ *
+ * <p>With thinking on, {@code temperature} and {@code top_k} are dropped and {@code top_p} is
+ * kept within [0.95, 1] (extended-thinking docs, "Feature compatibility"); a tool choice that
+ * forces a tool call wins over thinking, which is then left off.
+ */
+final class MessagesRequest {
+    /** Output limit when neither the request nor the catalog gives one: every Claude model allows at least this. */
+    static final long DEFAULT_MAX_TOKENS = 4_096;
+
+    private MessagesRequest() {
+    }
+
+    /**
+     * @param upstreamModel the endpoint's name for the model
+     * @param endpointMaxOutput the endpoint's output limit, or null when the catalog has none
+     * @throws InvalidRequestException when the request cannot be expressed for Anthropic
+     */
+    static ObjectNode translate(ChatRequest request, String upstreamModel, Long endpointMaxOutput) {
+        refuseSeveralChoices(request.field("n"));
+        Conversation conversation = Conversation.of(request.messages());
+        long maxTokens = request.maxTokens() != null ? request.maxTokens()
+                : endpointMaxOutput != null ? endpointMaxOutput : DEFAULT_MAX_TOKENS;
+
+        ObjectNode body = Json.object().put("model", upstreamModel).put("max_tokens", maxTokens);
+        JsonNode system = conversation.system();
+        if (system != null) {
+            body.set("system", system);
+        }
+        body.set("messages", conversation.turns());
+        ArrayNode tools = ToolDefinitions.tools(request.field("tools"));
+        ObjectNode toolChoice = tools == null ? null
+                : ToolDefinitions.choice(request.field("tool_choice"), request.field("parallel_tool_calls"));
+        if (tools != null) {
+            body.set("tools", tools);
+        }
+        if (toolChoice != null) {
+            body.set("tool_choice", toolChoice);
+        }
+        ObjectNode thinking = thinking(request, maxTokens, toolChoice);
+        if (thinking != null) {
+            body.set("thinking", thinking);
+        }
+        sampling(request, body, thinking != null);
+        stopSequences(request.field("stop"), body);
+        if (request.user() != null) {
+            body.putObject("metadata").put("user_id", request.user());
+        }
+        JsonNode cacheControl = request.field("cache_control");
+        if (cacheControl != null && cacheControl.isObject()) {
+            body.set("cache_control", cacheControl);
+        }
+        body.put("stream", request.stream());
+        return body;
+    }
+
+    private static void refuseSeveralChoices(JsonNode n) {
+        if (n != null && !n.isNull() && !(n.canConvertToInt() && n.asInt() == 1)) {
+            throw new InvalidRequestException("n", "n: must be 1 for Anthropic upstreams (they return one choice)");
+        }
+    }
+
+    private static ObjectNode thinking(ChatRequest request, long maxTokens, ObjectNode toolChoice) {
+        if (ToolDefinitions.forcesToolUse(toolChoice)) {
+            return null;
+        }
+        JsonNode nativeThinking = request.field("thinking");
+        if (nativeThinking != null && nativeThinking.isObject()) {
+            return (ObjectNode) nativeThinking;
+        }
+        return Thinking.of(request.field("reasoning_effort"), request.field("reasoning"), maxTokens);
+    }
+
+    private static void sampling(ChatRequest request, ObjectNode body, boolean thinking) {
+        JsonNode temperature = request.field("temperature");
+        if (!thinking && temperature != null && temperature.isNumber()) {
+            // Anthropic's range is 0..1; its compatibility layer caps larger values at 1
+            body.set("temperature", temperature.decimalValue().compareTo(BigDecimal.ONE) > 0
+                    ? Json.MAPPER.getNodeFactory().numberNode(1) : temperature);
+        }
+        JsonNode topP = request.field("top_p");
+        if (topP != null && topP.isNumber()) {
+            body.set("top_p", thinking && topP.doubleValue() < 0.95 ? Json.MAPPER.getNodeFactory().numberNode(0.95) : topP);
+        }
+        JsonNode topK = request.field("top_k");
+        if (!thinking && topK != null && topK.canConvertToLong()) {
+            body.set("top_k", topK);
+        }
+    }
+
+    private static void stopSequences(JsonNode stop, ObjectNode body) {
+        if (stop == null || stop.isNull()) {
+            return;
+        }
+        ArrayNode sequences = Json.MAPPER.createArrayNode();
+        if (stop.isTextual()) {
+            addStop(stop.asText(), sequences);
+        } else if (stop.isArray()) {
+            stop.forEach(s -> addStop(s.asText(""), sequences));
+        } else {
+            throw new InvalidRequestException("stop", "stop: expected a string or an array of strings");
+        }
+        if (!sequences.isEmpty()) {
+            body.set("stop_sequences", sequences);
+        }
+    }
+
+    private static void addStop(String sequence, ArrayNode sequences) {
+        if (!sequence.isBlank()) {
+            sequences.add(sequence);
+        }
+    }
+}

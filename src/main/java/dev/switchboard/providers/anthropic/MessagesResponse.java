@@ -1,0 +1,86 @@
+package dev.switchboard.providers.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.Json;
+
+import java.io.IOException;
+
+/**
+ * An Anthropic {@code Message} as an OpenAI {@code chat.completion} (MAPPING.md §2): text blocks
+ * joined into {@code content} (with no separator: citations split one passage into several
+ * blocks), {@code tool_use} blocks as {@code tool_calls} whose {@code arguments} are the JSON of
+ * {@code input}, {@code stop_reason} as {@code finish_reason}, usage in the canonical convention.
+ * Thinking, redacted thinking and server-tool blocks have no OpenAI field and are dropped. Pure.
+ */
+final class MessagesResponse {
+    private MessagesResponse() {
+    }
+
+    /** @throws UnusableResponse when {@code body} is not an Anthropic message */
+    static byte[] toCompletion(byte[] body, long createdSeconds) {
+        JsonNode message = parse(body);
+        StringBuilder text = new StringBuilder();
+        ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        for (JsonNode block : message.path("content")) {
+            switch (block.path("type").asText("")) {
+                case "text" -> text.append(block.path("text").asText(""));
+                case "tool_use" -> toolCalls.add(toolCall(block));
+                default -> {
+                    // thinking, redacted_thinking, server_tool_use, *_tool_result: no OpenAI equivalent
+                }
+            }
+        }
+        ObjectNode out = Json.object()
+                .put("id", message.path("id").asText(""))
+                .put("object", "chat.completion")
+                .put("created", createdSeconds)
+                .put("model", message.path("model").asText(""));
+        ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
+        ObjectNode reply = choice.putObject("message").put("role", "assistant");
+        if (!text.isEmpty() || toolCalls.isEmpty()) {
+            reply.put("content", text.toString());
+        } else {
+            reply.putNull("content");
+        }
+        if (!toolCalls.isEmpty()) {
+            reply.set("tool_calls", toolCalls);
+        }
+        reply.putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", StopReasons.finishReason(message.path("stop_reason").asText(null)));
+        TokenCounts counts = new TokenCounts();
+        counts.update(message.get("usage"));
+        if (counts.reported()) {
+            out.set("usage", counts.toOpenAi());
+        }
+        return Json.bytes(out);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UnusableResponse("provider answered with invalid JSON");
+        }
+        if (message != null && message.path("type").asText("").equals("error")) {
+            throw new UnusableResponse("provider answered 200 with an error: "
+                    + message.path("error").path("message").asText(""));
+        }
+        if (message == null || !message.isObject() || !message.path("content").isArray()) {
+            throw new UnusableResponse("provider answered without a message");
+        }
+        return message;
+    }
+
+    private static ObjectNode toolCall(JsonNode block) {
+        ObjectNode call = Json.object().put("id", block.path("id").asText("")).put("type", "function");
+        JsonNode input = block.get("input");
+        call.putObject("function")
+                .put("name", block.path("name").asText(""))
+                .put("arguments", input == null || input.isNull() ? "{}" : Json.string(input));
+        return call;
+    }
+}
