@@ -2,9 +2,9 @@ package dev.switchboard.server;
 
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.protocol.ByteSink;
-import dev.switchboard.protocol.anthropic.AnthropicErrors;
-import dev.switchboard.protocol.anthropic.MessagesResponse;
-import dev.switchboard.protocol.anthropic.MessagesStream;
+import dev.switchboard.protocol.anthropic.MessagesApiErrors;
+import dev.switchboard.protocol.anthropic.ChatToMessage;
+import dev.switchboard.protocol.anthropic.ChunksToEvents;
 import dev.switchboard.protocol.sse.SseFormat;
 import dev.switchboard.protocol.sse.SseParser;
 
@@ -20,7 +20,7 @@ final class AnthropicSink implements ClientSink {
     private static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
     private final ClientSink client;
-    private final MessagesStream stream = new MessagesStream();
+    private final ChunksToEvents stream = new ChunksToEvents();
     private final ByteSink out = new ByteSink(1024);
     private final SseParser parser = new SseParser(new SseParser.Listener() {
         @Override
@@ -45,9 +45,9 @@ final class AnthropicSink implements ClientSink {
     @Override
     public void respond(int status, Map<String, String> headers, byte[] json) {
         if (status == 200) {
-            client.respond(200, headers, MessagesResponse.fromCompletion(json));
+            client.respond(200, headers, ChatToMessage.fromCompletion(json));
         } else {
-            client.respond(AnthropicErrors.status(status), headers, AnthropicErrors.fromOpenAi(status, json));
+            client.respond(MessagesApiErrors.status(status), headers, MessagesApiErrors.fromOpenAi(status, json));
         }
     }
 

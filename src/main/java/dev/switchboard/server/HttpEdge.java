@@ -10,8 +10,8 @@ import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
-import dev.switchboard.protocol.anthropic.AnthropicErrors;
-import dev.switchboard.protocol.anthropic.MessagesRequest;
+import dev.switchboard.protocol.anthropic.MessagesApiErrors;
+import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
@@ -168,7 +168,7 @@ final class HttpEdge {
 
     private static byte[] translated(byte[] anthropicBody) {
         try {
-            return MessagesRequest.toChat(anthropicBody);
+            return MessagesToChat.toChat(anthropicBody);
         } catch (MalformedJsonException e) {
             throw GatewayError.badRequest(null, e.getMessage());
         } catch (InvalidRequestException e) {
@@ -377,8 +377,8 @@ final class HttpEdge {
             return response.end();
         }
         error.headers().forEach(response::putHeader);
-        return send(response, AnthropicErrors.status(error.status()),
-                AnthropicErrors.fromOpenAi(error.status(), error.bodyBytes()));
+        return send(response, MessagesApiErrors.status(error.status()),
+                MessagesApiErrors.fromOpenAi(error.status(), error.bodyBytes()));
     }
 
     static io.vertx.core.Future<Void> sendError(HttpServerResponse response, GatewayError error) {

@@ -10,8 +10,8 @@ import dev.switchboard.protocol.Json;
  * endpoint available or every provider overloaded is {@code 529 overloaded_error}, as Anthropic
  * clients expect to retry on it.
  */
-public final class AnthropicErrors {
-    private AnthropicErrors() {
+public final class MessagesApiErrors {
+    private MessagesApiErrors() {
     }
 
     /** The status an Anthropic client gets for one of ours. */

@@ -13,8 +13,8 @@ import java.io.IOException;
  * Anthropic way (cache reads and writes outside {@code input_tokens}). Switchboard's additions
  * ({@code provider}, {@code usage.cost}) are kept; Anthropic clients ignore what they don't know.
  */
-public final class MessagesResponse {
-    private MessagesResponse() {
+public final class ChatToMessage {
+    private ChatToMessage() {
     }
 
     public static byte[] fromCompletion(byte[] completionJson) {

@@ -18,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MessagesRequestTest {
 
     private static JsonNode translate(String anthropicJson) {
-        return Json.parse(MessagesRequest.toChat(anthropicJson.getBytes(StandardCharsets.UTF_8)));
+        return Json.parse(MessagesToChat.toChat(anthropicJson.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The official request fixture (system with cache_control, images, tool_use, tool_result, tools, stop) in full. */
     @Test
     void theRecordedRequestBecomesThisChatRequest() {
-        JsonNode chat = Json.parse(MessagesRequest.toChat(Fixtures.bytes("anthropic/messages_request.json")));
+        JsonNode chat = Json.parse(MessagesToChat.toChat(Fixtures.bytes("anthropic/messages_request.json")));
 
         assertThat(chat).isEqualTo(Json.parse("""
                 {
@@ -57,7 +57,7 @@ class MessagesRequestTest {
                   "tool_choice": "auto"
                 }"""));
         // and the gateway accepts it as a chat request
-        ChatRequest decoded = ChatRequest.decode(MessagesRequest.toChat(Fixtures.bytes("anthropic/messages_request.json")));
+        ChatRequest decoded = ChatRequest.decode(MessagesToChat.toChat(Fixtures.bytes("anthropic/messages_request.json")));
         assertThat(decoded.model()).isEqualTo("claude-sonnet-4-5");
         assertThat(decoded.hasTools()).isTrue();
         assertThat(decoded.maxTokens()).isEqualTo(1024);

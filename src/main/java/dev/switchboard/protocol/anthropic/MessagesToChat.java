@@ -22,14 +22,14 @@ import java.util.Set;
  * ({@code models}, {@code provider}) pass through. Thinking blocks are dropped: a non-Anthropic
  * upstream cannot use them (docs/protocols.md lists what else is lossy).
  */
-public final class MessagesRequest {
+public final class MessagesToChat {
     /** Members copied unchanged: OpenAI shares the name and meaning, or they are Switchboard extensions. */
     private static final Set<String> SAME = Set.of("temperature", "top_p", "top_k", "stream", "models", "provider");
     /** Members without an OpenAI counterpart; accepted and not forwarded. */
     private static final Set<String> DROPPED = Set.of("thinking", "container", "mcp_servers", "service_tier",
             "context_management", "output_config", "cache_control", "inference_geo");
 
-    private MessagesRequest() {
+    private MessagesToChat() {
     }
 
     /** The chat completions request for an Anthropic Messages body; fails with the offending field. */

@@ -16,7 +16,7 @@ import java.util.Map;
  * stop reason and usage, and {@code message_stop}. Waiting comments become {@code ping}; an error
  * chunk becomes {@code event: error}. Holds only the open block's position, not the text.
  */
-public final class MessagesStream {
+public final class ChunksToEvents {
     private static final byte[] PING = event("ping", Json.object().put("type", "ping"));
 
     private boolean started;
@@ -69,7 +69,7 @@ public final class MessagesStream {
             }
         }
         if (choice.hasNonNull("finish_reason")) {
-            stopReason = MessagesResponse.stopReason(choice.get("finish_reason").asText());
+            stopReason = ChatToMessage.stopReason(choice.get("finish_reason").asText());
         }
         if (chunk.hasNonNull("usage")) {
             usage = chunk.get("usage");
@@ -93,7 +93,7 @@ public final class MessagesStream {
         ObjectNode messageDelta = Json.object().put("type", "message_delta");
         messageDelta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason)
                 .putNull("stop_sequence");
-        messageDelta.set("usage", MessagesResponse.usage(usage == null ? Json.object() : usage));
+        messageDelta.set("usage", ChatToMessage.usage(usage == null ? Json.object() : usage));
         out.append(event("message_delta", messageDelta));
         out.append(event("message_stop", Json.object().put("type", "message_stop")));
         finished = true;
@@ -143,7 +143,7 @@ public final class MessagesStream {
 
     private void error(JsonNode error, ByteSink out) {
         int status = error.path("code").asInt(502);
-        out.append(event("error", AnthropicErrors.node(status, error.path("message").asText("upstream error"))));
+        out.append(event("error", MessagesApiErrors.node(status, error.path("message").asText("upstream error"))));
         finished = true;
     }
 
