@@ -69,7 +69,8 @@ final class ChatCompletion {
         this.generationId = GenerationIds.next(gateway.clock());
         this.headers = Map.of("X-Generation-Id", generationId);
         this.promptSize = new PromptSize(request);
-        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request, generationId);
+        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
+                request.user(), generationId);
     }
 
     void run() {
@@ -99,6 +100,11 @@ final class ChatCompletion {
         for (String id : request.modelsToTry()) {
             Model model = gateway.catalog().find(id).orElseThrow(() -> GatewayError.notFound(
                     "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
+            if (!model.outputModalities().contains("text")) {
+                throw GatewayError.badRequest("model", "Model " + model.id().value()
+                        + " does not generate text (output: " + String.join(", ", model.outputModalities())
+                        + "); embeddings models answer at POST /v1/embeddings");
+            }
             if (!models.contains(model)) {
                 models.add(model);
             }

@@ -6,6 +6,7 @@ import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingSignals;
@@ -60,6 +61,12 @@ public final class Gateway {
                                ProviderAdapters adapters, Vertx vertx) {
         new ChatCompletion(this, adapters, vertx, request, sink, caller,
                 new RequestAccounting.Attribution(app, appUrl)).run();
+    }
+
+    /** Serves one embeddings request, routed like a chat completion; continues on the caller's event loop. */
+    public void embeddings(EmbeddingRequest request, ClientSink sink, Caller caller, String app, String appUrl,
+                           ProviderAdapters adapters, Vertx vertx) {
+        new Embeddings(this, adapters, vertx, request, sink, caller, new RequestAccounting.Attribution(app, appUrl)).run();
     }
 
     public Accounts accounts() {

@@ -41,6 +41,14 @@ final class Metering {
         return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), upstreamUsage);
     }
 
+    /** Embeddings: prompt tokens only, the provider's count or, when it reported none, {@code countedPrompt}. */
+    static Metering embedding(JsonNode upstreamUsage, Endpoint endpoint, LongSupplier countedPrompt) {
+        Usage usage = upstreamUsage != null && upstreamUsage.has("prompt_tokens")
+                ? Usage.of(upstreamUsage.path("prompt_tokens").asLong(), 0)
+                : new Usage(countedPrompt.getAsLong(), 0, 0, 0, 0, true);
+        return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), null);
+    }
+
     Usage usage() {
         return usage;
     }

@@ -10,7 +10,7 @@ import dev.switchboard.accounting.Usage;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.protocol.Json;
-import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.routing.RouteQuery;
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.KeyRecord;
 
@@ -31,7 +31,9 @@ final class RequestAccounting {
     private final Accounts accounts;
     private final Caller caller;
     private final Attribution attribution;
-    private final ChatRequest request;
+    /** The most output the request may produce (null: up to the endpoint's maximum). */
+    private final Long maxTokens;
+    private final String user;
     private final String generationId;
     private final long startMillis;
     private boolean admitted;
@@ -49,12 +51,13 @@ final class RequestAccounting {
                    boolean cancelled, Long latencyMs, int attempts) {
     }
 
-    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, ChatRequest request,
+    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, String user,
                       String generationId) {
         this.accounts = accounts;
         this.caller = caller;
         this.attribution = attribution;
-        this.request = request;
+        this.maxTokens = maxTokens;
+        this.user = user;
         this.generationId = generationId;
         this.startMillis = accounts.clock().millis();
     }
@@ -78,7 +81,7 @@ final class RequestAccounting {
         }
         long tokens = 0;
         if (key.tokensPerMinute() != null) {
-            tokens = promptTokens.apply(tokenizer) + (request.maxTokens() == null ? 0 : request.maxTokens());
+            tokens = promptTokens.apply(tokenizer) + (maxTokens == null ? 0 : maxTokens);
         }
         RateLimiter.Decision decision = accounts.rateLimiter().acquire(key.hash(), key.requestsPerMinute(),
                 key.tokensPerMinute(), tokens, accounts.clock().millis());
@@ -101,7 +104,7 @@ final class RequestAccounting {
      * output × completion price + request fee. The cheap prompt bound is tried first; only if it
      * does not fit are the tokens counted.
      */
-    GatewayError reserve(List<Endpoint> plan, PromptSize prompt, Function<Endpoint, String> tokenizers) {
+    GatewayError reserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers) {
         KeyRecord key = caller.key();
         if (key == null || key.limitPico() == null) {
             return null;
@@ -129,7 +132,7 @@ final class RequestAccounting {
         long worst = 0;
         for (Endpoint e : plan) {
             long prompt = promptTokens.apply(e);
-            long output = request.maxTokens() != null ? request.maxTokens()
+            long output = maxTokens != null ? maxTokens
                     : e.maxOutputTokens() != null ? e.maxOutputTokens() : Math.max(0, e.contextLength() - prompt);
             Pricing p = e.pricing();
             BigDecimal usd = p.prompt().multiply(BigDecimal.valueOf(prompt))
@@ -161,7 +164,7 @@ final class RequestAccounting {
         Endpoint e = outcome.endpoint();
         accounts.ledger().record(new GenerationRecord(generationId, startMillis, caller.keyHash(), e.model().value(),
                 e.provider().id().value(), e.provider().name(), outcome.upstreamId(), attribution.app(),
-                attribution.appUrl(), request.user(), usage.promptTokens(), usage.completionTokens(),
+                attribution.appUrl(), user, usage.promptTokens(), usage.completionTokens(),
                 usage.cachedTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(), usage.estimated(), cost,
                 outcome.latencyMs(), now - startMillis, outcome.streamed(), outcome.cancelled(),
                 outcome.finishReason(), outcome.attempts()));

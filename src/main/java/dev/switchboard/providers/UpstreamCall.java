@@ -4,9 +4,9 @@ import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.protocol.openai.ChatRequest;
 
 /**
- * One attempt at one endpoint: the client's request, how many milliseconds the attempt may
- * still take (the request's overall budget caps every provider timeout), and the signal the
- * gateway uses to abort it.
+ * One attempt at one endpoint: the client's chat request (null for an embeddings call, whose
+ * body is passed beside it), how many milliseconds the attempt may still take (the request's
+ * overall budget caps every provider timeout), and the signal the gateway uses to abort it.
  */
 public record UpstreamCall(Endpoint endpoint, ChatRequest request, long budgetMs, CancelSignal cancel) {
 

@@ -13,6 +13,7 @@ import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
 import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
 import dev.switchboard.store.StoreException;
@@ -79,6 +80,11 @@ final class HttpEdge {
                 when(request, accounts.inference(secret(request)),
                         caller -> readBody(request, body -> chatCompletion(request, body, caller)));
             }
+            case "/v1/embeddings" -> {
+                requireMethod(method, HttpMethod.POST, path);
+                when(request, accounts.inference(secret(request)),
+                        caller -> readBody(request, body -> embeddings(request, body, caller)));
+            }
             case "/v1/messages" -> {
                 requireMethod(method, HttpMethod.POST, path);
                 when(request, accounts.inference(secret(request)),
@@ -136,6 +142,19 @@ final class HttpEdge {
         complete(request, decode(body), new ResponseSink(request.response()), caller);
     }
 
+    private void embeddings(HttpServerRequest request, byte[] body, Caller caller) {
+        EmbeddingRequest embedding;
+        try {
+            embedding = EmbeddingRequest.decode(body);
+        } catch (MalformedJsonException e) {
+            throw GatewayError.badRequest(null, e.getMessage());
+        } catch (InvalidRequestException e) {
+            throw GatewayError.badRequest(e.param(), e.getMessage());
+        }
+        Attribution app = attribution(request);
+        gateway.embeddings(embedding, new ResponseSink(request.response()), caller, app.app(), app.url(), adapters, vertx);
+    }
+
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
     private void messages(HttpServerRequest request, byte[] body, Caller caller) {
         ChatRequest chat = decode(translated(body));
@@ -188,13 +207,21 @@ final class HttpEdge {
 
     private void complete(HttpServerRequest request, ChatRequest chat, dev.switchboard.gateway.ClientSink sink,
                           Caller caller) {
+        Attribution app = attribution(request);
+        gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), adapters, vertx);
+    }
+
+    /** The app a request is for: {@code X-Title} (or {@code X-OpenRouter-Title}), else its {@code HTTP-Referer}. */
+    private record Attribution(String app, String url) {
+    }
+
+    private static Attribution attribution(HttpServerRequest request) {
         String referer = attribution(request.getHeader("http-referer"));
         String title = attribution(request.getHeader("x-title"));
         if (title == null) {
             title = attribution(request.getHeader("x-openrouter-title"));
         }
-        gateway.chatCompletion(chat, sink, caller, title != null ? title : referer,
-                referer, adapters, vertx);
+        return new Attribution(title != null ? title : referer, referer);
     }
 
     private static String attribution(String header) {

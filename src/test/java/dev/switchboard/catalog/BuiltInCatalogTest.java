@@ -20,7 +20,8 @@ class BuiltInCatalogTest {
     static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
             Protocol.DEMO);
     private static final List<String> OPENAI_MODELS = List.of("openai/gpt-4.1", "openai/gpt-4.1-mini",
-            "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini");
+            "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini",
+            "openai/text-embedding-3-small", "openai/text-embedding-3-large");
     /** CSV provider names that are spelled differently in the catalog. */
     private static final Map<String, String> PROVIDER_IDS = Map.of("google", "google-ai-studio");
 

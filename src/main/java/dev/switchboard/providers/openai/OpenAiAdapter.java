@@ -52,12 +52,28 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return send(call, true).map(response -> new SseChunkStream(call, response));
     }
 
-    /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */
+    @Override
+    public boolean servesEmbeddings() {
+        return true;
+    }
+
+    @Override
+    public Future<byte[]> embed(UpstreamCall call, byte[] body) {
+        return send(call, url(call.endpoint(), "embeddings"), body, false).compose(response -> response.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+                .map(Buffer::getBytes));
+    }
+
     private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
         Endpoint endpoint = call.endpoint();
+        return send(call, url(endpoint, "chat/completions"), call.request().toUpstream(endpoint.upstreamModel()), stream);
+    }
+
+    /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */
+    private Future<HttpClientResponse> send(UpstreamCall call, String url, byte[] body, boolean stream) {
+        Endpoint endpoint = call.endpoint();
         Provider provider = endpoint.provider();
-        byte[] body = call.request().toUpstream(endpoint.upstreamModel());
-        return http.post(call, url(endpoint), headers(provider, stream), VertxBuffers.wrap(body),
+        return http.post(call, url, headers(provider, stream), VertxBuffers.wrap(body),
                         provider.timeouts().connectMs(), provider.timeouts().idleMs())
                 .compose(response -> {
                     if (response.statusCode() / 100 == 2) {
@@ -75,14 +91,19 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     static String url(Endpoint endpoint) {
+        return url(endpoint, "chat/completions");
+    }
+
+    /** {@code operation}: {@code chat/completions} or {@code embeddings}. */
+    static String url(Endpoint endpoint, String operation) {
         Provider provider = endpoint.provider();
         String base = provider.baseUrl();
         if (provider.protocol() != Protocol.AZURE || base.endsWith("/openai/v1")) {
-            return base + "/chat/completions";
+            return base + "/" + operation;
         }
         // classic Azure data plane: the deployment is in the path, the version in the query
         return base + "/openai/deployments/" + URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8)
-                + "/chat/completions?api-version=" + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8);
+                + "/" + operation + "?api-version=" + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8);
     }
 
     static MultiMap headers(Provider provider, boolean stream) {

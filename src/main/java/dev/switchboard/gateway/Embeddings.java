@@ -1,0 +1,288 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.Caller;
+import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.catalog.Model;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.openai.EmbeddingRequest;
+import dev.switchboard.providers.CancelSignal;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.routing.RoutePlan;
+import dev.switchboard.routing.RouteQuery;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One embeddings request: routed like a chat completion (the same filters, order, fallbacks and
+ * accounting), to the endpoints whose protocol serves embeddings. The context filter applies to
+ * the largest single input, as providers limit each input, not the batch; cost and rate limits
+ * count every input.
+ */
+final class Embeddings {
+    private final Gateway gateway;
+    private final ProviderAdapters adapters;
+    private final Vertx vertx;
+    private final EmbeddingRequest request;
+    private final ClientSink sink;
+    private final String generationId;
+    private final Map<String, String> headers;
+    private final long startNanos = System.nanoTime();
+    private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
+    private final InputSize largestInput;
+    private final InputSize allInputs;
+    private final RequestAccounting accounting;
+
+    private List<Endpoint> plan = List.of();
+    private int next;
+    private Endpoint current;
+    private CancelSignal cancel;
+    private long timer = -1;
+    private boolean finished;
+
+    Embeddings(Gateway gateway, ProviderAdapters adapters, Vertx vertx, EmbeddingRequest request, ClientSink sink,
+               Caller caller, RequestAccounting.Attribution attribution) {
+        this.gateway = gateway;
+        this.adapters = adapters;
+        this.vertx = vertx;
+        this.request = request;
+        this.sink = sink;
+        this.generationId = GenerationIds.next(gateway.clock());
+        this.headers = Map.of("X-Generation-Id", generationId);
+        this.largestInput = new InputSize(request, true);
+        this.allInputs = new InputSize(request, false);
+        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, 0L, request.user(), generationId);
+    }
+
+    void run() {
+        GatewayError refused = accounting.admit();
+        if (refused == null) {
+            try {
+                plan = plan();
+                refused = accounting.limitRate(allInputs::tokens, tokenizer(plan.getFirst()));
+                if (refused == null) {
+                    refused = accounting.reserve(plan, allInputs, this::tokenizer);
+                }
+            } catch (GatewayError e) {
+                refused = e;
+            }
+        }
+        if (refused != null) {
+            fail(refused);
+            return;
+        }
+        sink.onClose(this::clientGone);
+        tryNext();
+    }
+
+    private List<Endpoint> plan() {
+        List<Model> models = new ArrayList<>();
+        for (String id : request.modelsToTry()) {
+            Model model = gateway.catalog().find(id).orElseThrow(() -> GatewayError.notFound(
+                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
+            if (!model.outputModalities().contains("embeddings")) {
+                throw GatewayError.badRequest("model", "Model " + model.id().value()
+                        + " is not an embeddings model; chat models answer at POST /v1/chat/completions");
+            }
+            if (!models.contains(model)) {
+                models.add(model);
+            }
+        }
+        RouteQuery query = new RouteQuery(models, largestInput, 0L, request.parameters(), false, false,
+                request.provider());
+        RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
+        List<Endpoint> endpoints = routePlan.endpoints().stream()
+                .filter(e -> adapters.forProtocol(e.provider().protocol()).servesEmbeddings())
+                .toList();
+        if (endpoints.isEmpty()) {
+            String names = models.stream().map(m -> m.id().value()).collect(Collectors.joining(", "));
+            if (!routePlan.isEmpty()) {
+                throw GatewayError.badRequest("model", "Model " + names + " has no provider that serves embeddings "
+                        + "(embeddings go to OpenAI-compatible and Azure providers)");
+            }
+            throw GatewayError.noEndpoint(names, routePlan.rejections());
+        }
+        int max = gateway.limits().maxAttempts();
+        return endpoints.size() > max ? endpoints.subList(0, max) : endpoints;
+    }
+
+    private void tryNext() {
+        if (finished) {
+            return;
+        }
+        long remainingMs = gateway.limits().maxTotalMs() - elapsedMs();
+        if (next >= plan.size() || remainingMs <= 0) {
+            fail(failures.isEmpty()
+                    ? new GatewayError(504, "timeout_error", "request time budget exhausted", null, null, null)
+                    : FailurePolicy.allFailed(failures));
+            return;
+        }
+        Endpoint endpoint = plan.get(next++);
+        CancelSignal signal = new CancelSignal();
+        current = endpoint;
+        cancel = signal;
+        UpstreamCall call = new UpstreamCall(endpoint, null, remainingMs, signal);
+        long deadlineMs = call.within(endpoint.provider().timeouts().firstTokenMs());
+        timer = vertx.setTimer(deadlineMs, id -> {
+            timer = -1;
+            if (current == endpoint && !finished) {
+                attemptFailed(endpoint, new UpstreamFailure.TimedOut(endpoint.id(), "no response within " + deadlineMs + " ms"));
+            }
+        });
+        ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
+        adapter.embed(call, request.toUpstream(endpoint.upstreamModel()))
+                .onComplete(result -> completed(endpoint, result));
+    }
+
+    private void completed(Endpoint endpoint, AsyncResult<byte[]> result) {
+        if (endpoint != current || finished) {
+            return;
+        }
+        if (result.failed()) {
+            attemptFailed(endpoint, UpstreamHttp.failure(endpoint.id(), result.cause(), "calling"));
+            return;
+        }
+        ObjectNode body;
+        try {
+            JsonNode parsed = Json.MAPPER.readTree(result.result());
+            if (!(parsed instanceof ObjectNode object) || !object.path("data").isArray()) {
+                attemptFailed(endpoint, new UpstreamFailure.InvalidResponse(endpoint.id(),
+                        "provider answered without a data list"));
+                return;
+            }
+            body = object;
+        } catch (IOException e) {
+            attemptFailed(endpoint, new UpstreamFailure.InvalidResponse(endpoint.id(),
+                    "provider answered with invalid JSON: " + e.getMessage()));
+            return;
+        }
+        long latencyMs = elapsedMs();
+        Metering metering = Metering.embedding(body.get("usage"), endpoint, () -> allInputs.tokens(tokenizer(endpoint)));
+        body.put("id", generationId);
+        body.put("model", endpoint.model().value());
+        body.put("provider", endpoint.provider().name());
+        ObjectNode usage = body.putObject("usage");
+        usage.put("prompt_tokens", metering.usage().promptTokens());
+        usage.put("total_tokens", metering.usage().promptTokens());
+        usage.put("cost", metering.cost());
+        finish();
+        accounting.settle(new RequestAccounting.Outcome(endpoint, metering, null, null, false, false, latencyMs,
+                failures.size() + 1));
+        if (!sink.closed()) {
+            sink.respond(200, headers, Json.bytes(body));
+        }
+    }
+
+    private void attemptFailed(Endpoint endpoint, UpstreamFailure failure) {
+        if (endpoint != current || finished) {
+            return;
+        }
+        current = null;
+        stopTimer();
+        cancel.cancel();
+        failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
+        if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
+            gateway.cooldowns().coolDown(endpoint.id(), error.retryAfter() != null ? error.retryAfter()
+                    : Duration.ofMillis(gateway.limits().defaultCooldownMs()));
+        }
+        if (FailurePolicy.tryNextEndpoint(failure)) {
+            tryNext();
+        } else {
+            fail(FailurePolicy.passThrough((UpstreamFailure.ErrorStatus) failure, endpoint.provider().name()));
+        }
+    }
+
+    private void fail(GatewayError error) {
+        finish();
+        accounting.abandon();
+        if (!sink.closed()) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            all.putAll(error.headers());
+            sink.respond(error.status(), all, error.bodyBytes());
+        }
+    }
+
+    private void clientGone() {
+        if (finished) {
+            return;
+        }
+        finish();
+        if (cancel != null) {
+            cancel.cancel();
+        }
+        accounting.abandon();
+    }
+
+    private void finish() {
+        finished = true;
+        stopTimer();
+    }
+
+    private void stopTimer() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+    }
+
+    private long elapsedMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private String tokenizer(Endpoint endpoint) {
+        return gateway.catalog().find(endpoint.model().value()).map(Model::tokenizer).orElse(null);
+    }
+
+    /** The inputs' size: the largest single input (for context limits) or all of them (for cost). */
+    private static final class InputSize implements RouteQuery.PromptSize {
+        private final EmbeddingRequest request;
+        private final boolean largestOnly;
+        private final Map<String, Long> counted = new java.util.HashMap<>(2);
+
+        InputSize(EmbeddingRequest request, boolean largestOnly) {
+            this.request = request;
+            this.largestOnly = largestOnly;
+        }
+
+        /** A token covers at least one byte of text. */
+        @Override
+        public long upperBound() {
+            long total = request.tokenIds();
+            long largest = total;
+            for (String text : request.texts()) {
+                long bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                total += bytes;
+                largest = Math.max(largest, bytes);
+            }
+            return largestOnly ? largest : total;
+        }
+
+        @Override
+        public long tokens(String tokenizer) {
+            return counted.computeIfAbsent(tokenizer == null ? "" : tokenizer, k -> {
+                long total = request.tokenIds();
+                long largest = total;
+                for (String text : request.texts()) {
+                    long tokens = TokenCounter.count(text, tokenizer);
+                    total += tokens;
+                    largest = Math.max(largest, tokens);
+                }
+                return largestOnly ? largest : total;
+            });
+        }
+    }
+}
