@@ -1,0 +1,25 @@
+package dev.switchboard.providers.gemini;
+
+import java.security.SecureRandom;
+
+/**
+ * Ids for tool calls Gemini returned without one ({@code functionCall.id} is optional and the
+ * Gemini API leaves it out): {@code call_} and 24 random letters and digits, OpenAI's shape.
+ * Tests pass a predictable source.
+ */
+@FunctionalInterface
+interface ToolCallIds {
+    String next();
+
+    static ToolCallIds random() {
+        SecureRandom random = new SecureRandom();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        return () -> {
+            StringBuilder id = new StringBuilder("call_");
+            for (int i = 0; i < 24; i++) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return id.toString();
+        };
+    }
+}
