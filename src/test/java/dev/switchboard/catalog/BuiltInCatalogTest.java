@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The catalog shipped in the jar (builtin.yaml) and what an environment makes of it. */
 class BuiltInCatalogTest {
-    static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO);
+    /** The protocols this build speaks (ProviderAdapters.IMPLEMENTED). */
+    static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.GEMINI, Protocol.DEMO);
     private static final List<String> OPENAI_MODELS = List.of("openai/gpt-4.1", "openai/gpt-4.1-mini",
             "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini");
     /** CSV provider names that are spelled differently in the catalog. */
@@ -82,6 +83,20 @@ class BuiltInCatalogTest {
         assertThat(openai.disabledReason()).isEqualTo("openai: api_key is empty (set OPENAI_API_KEY)");
         assertThat(catalog.providers()).filteredOn(p -> !p.enabled())
                 .allSatisfy(p -> assertThat(p.disabledReason()).matches("api_key is empty \\(set [A-Z_]+_API_KEY\\)"));
+    }
+
+    @Test
+    void aGeminiKeyListsTheGeminiModelsOnGoogleAiStudio() {
+        Catalog catalog = catalog(Map.of("GEMINI_API_KEY", "AIza-test"));
+
+        assertThat(listed(catalog)).containsExactlyInAnyOrder("google/gemini-2.5-pro", "google/gemini-2.5-flash",
+                "switchboard/echo");
+        Provider google = provider(catalog, "google-ai-studio");
+        assertThat(google.protocol()).isEqualTo(Protocol.GEMINI);
+        assertThat(google.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
+        assertThat(google.apiKey()).isEqualTo("AIza-test");
+        assertThat(model(catalog, "google/gemini-2.5-flash").enabledEndpoints()).extracting(Endpoint::upstreamModel)
+                .containsExactly("gemini-2.5-flash");
     }
 
     @Test

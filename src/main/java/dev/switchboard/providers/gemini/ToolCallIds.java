@@ -1,6 +1,6 @@
 package dev.switchboard.providers.gemini;
 
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Ids for tool calls Gemini returned without one ({@code functionCall.id} is optional and the
@@ -12,9 +12,10 @@ interface ToolCallIds {
     String next();
 
     static ToolCallIds random() {
-        SecureRandom random = new SecureRandom();
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         return () -> {
+            // unique, not secret: nothing depends on these being unguessable
+            ThreadLocalRandom random = ThreadLocalRandom.current();
             StringBuilder id = new StringBuilder("call_");
             for (int i = 0; i < 24; i++) {
                 id.append(alphabet.charAt(random.nextInt(alphabet.length())));
