@@ -94,8 +94,9 @@ final class GeminiContents {
             addText(parts, content.asText());
             return parts;
         }
-        for (int j = 0; j < arrayOf(content, at).size(); j++) {
-            JsonNode part = content.get(j);
+        JsonNode list = arrayOf(content, at);
+        for (int j = 0; j < list.size(); j++) {
+            JsonNode part = list.get(j);
             String type = part.path("type").asText();
             if (!type.equals("text")) {
                 throw new InvalidRequestException(at + "[" + j + "].type",
@@ -111,8 +112,9 @@ final class GeminiContents {
             return textParts(content, at);
         }
         ArrayNode parts = Json.MAPPER.createArrayNode();
-        for (int j = 0; j < arrayOf(content, at).size(); j++) {
-            JsonNode part = content.get(j);
+        JsonNode list = arrayOf(content, at);
+        for (int j = 0; j < list.size(); j++) {
+            JsonNode part = list.get(j);
             String partAt = at + "[" + j + "]";
             String type = part.path("type").asText();
             switch (type) {
@@ -141,8 +143,9 @@ final class GeminiContents {
         }
         JsonNode calls = message.get("tool_calls");
         if (calls != null && !calls.isNull()) {
-            for (int k = 0; k < arrayOf(calls, at + ".tool_calls").size(); k++) {
-                parts.add(functionCall(calls.get(k), at + ".tool_calls[" + k + "]"));
+            JsonNode list = arrayOf(calls, at + ".tool_calls");
+            for (int k = 0; k < list.size(); k++) {
+                parts.add(functionCall(list.get(k), at + ".tool_calls[" + k + "]"));
             }
         }
         return parts;

@@ -111,15 +111,16 @@ final class GeminiStream implements SseParser.Listener {
             return;
         }
         start(index, state);
-        StringBuilder text = null;
+        // consecutive text parts leave as one content delta; a function call in between splits them
+        StringBuilder text = new StringBuilder();
         for (JsonNode part : candidate.path("content").path("parts")) {
             String piece = GeminiOutput.text(part);
-            if (piece != null && !piece.isEmpty()) {
-                text = text == null ? new StringBuilder(piece) : text.append(piece);
+            if (piece != null) {
+                text.append(piece);
             }
             JsonNode call = GeminiOutput.functionCall(part);
             if (call != null) {
-                text = flushText(index, text);
+                flushText(index, text);
                 toolCall(index, state, GeminiOutput.toolCall(call, ids));
             }
         }
@@ -150,11 +151,11 @@ final class GeminiStream implements SseParser.Listener {
         }
     }
 
-    private StringBuilder flushText(int index, StringBuilder text) {
-        if (text != null) {
+    private void flushText(int index, StringBuilder text) {
+        if (!text.isEmpty()) {
             emit(index, Json.object().put("content", text.toString()), null, null);
+            text.setLength(0);
         }
-        return null;
     }
 
     private void toolCall(int index, Candidate state, ObjectNode call) {
