@@ -3,6 +3,7 @@ package dev.switchboard.providers;
 import dev.switchboard.catalog.Protocol;
 import dev.switchboard.providers.anthropic.AnthropicAdapter;
 import dev.switchboard.providers.demo.DemoAdapter;
+import dev.switchboard.providers.gemini.GeminiAdapter;
 import dev.switchboard.providers.http.UpstreamHttp;
 import dev.switchboard.providers.openai.OpenAiAdapter;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ import java.util.Set;
 public final class ProviderAdapters {
     /** Protocols this build speaks; providers of any other protocol are listed as disabled. */
     public static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
-            Protocol.DEMO);
+            Protocol.GEMINI, Protocol.DEMO);
 
     private final UpstreamHttp http;
     private final Map<Protocol, ProviderAdapter> adapters = new EnumMap<>(Protocol.class);
@@ -31,6 +32,7 @@ public final class ProviderAdapters {
         adapters.put(Protocol.OPENAI, openAi);
         adapters.put(Protocol.AZURE, openAi);
         adapters.put(Protocol.ANTHROPIC, new AnthropicAdapter(http, clock));
+        adapters.put(Protocol.GEMINI, new GeminiAdapter(http, clock));
         adapters.put(Protocol.DEMO, new DemoAdapter(vertx, clock));
     }
 

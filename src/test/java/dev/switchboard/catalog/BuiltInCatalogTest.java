@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The catalog shipped in the jar (builtin.yaml) and what an environment makes of it. */
 class BuiltInCatalogTest {
+    /** The protocols this build speaks (ProviderAdapters.IMPLEMENTED). */
     static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
-            Protocol.DEMO);
+            Protocol.GEMINI, Protocol.DEMO);
     private static final List<String> OPENAI_MODELS = List.of("openai/gpt-4.1", "openai/gpt-4.1-mini",
             "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini",
             "openai/text-embedding-3-small", "openai/text-embedding-3-large");
@@ -87,8 +88,24 @@ class BuiltInCatalogTest {
     }
 
     @Test
+    void aGeminiKeyListsTheGeminiModelsOnGoogleAiStudio() {
+        Catalog catalog = catalog(Map.of("GEMINI_API_KEY", "AIza-test"));
+
+        assertThat(listed(catalog)).containsExactlyInAnyOrder("google/gemini-2.5-pro", "google/gemini-2.5-flash",
+                "switchboard/echo");
+        Provider google = provider(catalog, "google-ai-studio");
+        assertThat(google.protocol()).isEqualTo(Protocol.GEMINI);
+        assertThat(google.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
+        assertThat(google.apiKey()).isEqualTo("AIza-test");
+        assertThat(model(catalog, "google/gemini-2.5-flash").enabledEndpoints()).extracting(Endpoint::upstreamModel)
+                .containsExactly("gemini-2.5-flash");
+    }
+
+    @Test
     void aProviderOfAProtocolThisBuildCannotSpeakStaysDisabledWithItsKeySet() {
-        Catalog catalog = catalog(Map.of("GEMINI_API_KEY", "gm-key"));
+        // a build without the gemini adapter
+        Catalog catalog = CatalogFactory.build(new ConfigLoader(Map.of("GEMINI_API_KEY", "gm-key")).builtIn(),
+                Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.DEMO));
 
         assertThat(provider(catalog, "google-ai-studio").disabledReason())
                 .isEqualTo("protocol gemini is not supported by this version");
