@@ -71,7 +71,7 @@ public final class Accounts implements AutoCloseable {
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("switchboard-maintenance").daemon(true).unstarted(r));
         this.keys = new KeyDirectory(store, storeExecutor);
-        this.ledger = new UsageLedger(store, settings.ledgerCapacity(), 500, settings.ledgerFlushEvery());
+        this.ledger = new UsageLedger(store, settings.ledgerCapacity(), 5_000, settings.ledgerFlushEvery());
         this.configuredAdminHash = settings.adminKey() == null || settings.adminKey().isBlank() ? null
                 : KeySecrets.hash(settings.adminKey().trim());
     }
