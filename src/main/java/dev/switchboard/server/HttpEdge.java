@@ -157,7 +157,7 @@ final class HttpEdge {
 
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
     private void messages(HttpServerRequest request, byte[] body, Caller caller) {
-        ChatRequest chat = decode(translated(body));
+        ChatRequest chat = decode(translated(body), body);
         complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
     }
 
@@ -196,8 +196,12 @@ final class HttpEdge {
     }
 
     private static ChatRequest decode(byte[] body) {
+        return decode(body, null);
+    }
+
+    private static ChatRequest decode(byte[] body, byte[] anthropicOriginal) {
         try {
-            return ChatRequest.decode(body);
+            return ChatRequest.decode(body, anthropicOriginal);
         } catch (MalformedJsonException e) {
             throw GatewayError.badRequest(null, e.getMessage());
         } catch (InvalidRequestException e) {

@@ -208,6 +208,54 @@ class AnthropicMessagesTest {
         assertThat(upstream.last().json().path("stream").asBoolean()).isTrue();
     }
 
+    /**
+     * To an Anthropic upstream the client's own Messages body goes out, only {@code model} rewritten:
+     * cache_control, thinking and documents are not lost in a translation there and back.
+     */
+    @Test
+    void anAnthropicUpstreamGetsTheClientsOwnBody() {
+        FakeUpstream claude = upstream();
+        claude.enqueue(fixture(200, "anthropic/messages_nonstream.json"));
+        TestGateway gateway = gateway("""
+                providers:
+                  - id: claude
+                    name: Claude
+                    protocol: anthropic
+                    base_url: %s
+                    api_key: sk-ant-test
+                    data_policy: { training: false, retention_days: 0 }
+                models:
+                  - id: test/claude
+                    name: "Test: Claude"
+                    context_length: 200000
+                    max_output_tokens: 8192
+                    pricing: { prompt: 3, completion: 15, input_cache_read: 0.30, input_cache_write: 3.75 }
+                    endpoints: [ { provider: claude, upstream_model: claude-sonnet-4-5-20250929 } ]
+                """.formatted("http://127.0.0.1:" + claude.port()));
+        String body = """
+                {"model": "test/claude", "max_tokens": 2048,
+                 "system": [{"type": "text", "text": "Long cached instructions", "cache_control": {"type": "ephemeral"}}],
+                 "thinking": {"type": "enabled", "budget_tokens": 1024},
+                 "provider": {"sort": "price"},
+                 "messages": [{"role": "user", "content": [
+                   {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "Some notes"},
+                    "citations": {"enabled": true}},
+                   {"type": "text", "text": "Summarise", "cache_control": {"type": "ephemeral"}}]}]}""";
+
+        HttpResponse<String> response = gateway.post("/v1/messages", body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode sent = claude.last().json();
+        JsonNode expected = Json.parse(body);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("model", "claude-sonnet-4-5-20250929");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected).remove("provider");
+        assertThat(sent).isEqualTo(expected);
+        assertThat(claude.last().header("x-api-key")).isEqualTo("sk-ant-test");
+        JsonNode message = Json.parse(response.body());
+        assertThat(message.path("type").asText()).isEqualTo("message");
+        assertThat(message.path("model").asText()).isEqualTo("test/claude");
+    }
+
     @Test
     void countTokensUsesTheModelsTokenizer() {
         TestGateway gateway = gateway("providers:\n  - { id: demo, tokens_per_second: 1000 }\n");

@@ -41,10 +41,13 @@ public final class ChatRequest {
     private final boolean hasTools;
     private final boolean hasResponseFormat;
     private final String user;
+    /** The Anthropic Messages body this request was translated from, if it came in that way. */
+    private final byte[] anthropicOriginal;
     private JsonNode messagesTree;
 
-    private ChatRequest(Decoder d, List<Member> members, byte[] body) {
+    private ChatRequest(Decoder d, List<Member> members, byte[] body, byte[] anthropicOriginal) {
         this.body = body;
+        this.anthropicOriginal = anthropicOriginal;
         this.members = members;
         this.model = d.model;
         this.models = List.copyOf(d.models);
@@ -67,6 +70,15 @@ public final class ChatRequest {
      * @throws InvalidRequestException when a field is missing or has the wrong type
      */
     public static ChatRequest decode(byte[] body) {
+        return decode(body, null);
+    }
+
+    /**
+     * Decodes a request translated from an Anthropic Messages body, which is kept: an Anthropic
+     * upstream then gets the client's own body (cache_control, thinking, documents and all)
+     * instead of a translation back.
+     */
+    public static ChatRequest decode(byte[] body, byte[] anthropicOriginal) {
         Decoder decoder = new Decoder();
         List<Member> members;
         try {
@@ -80,7 +92,7 @@ public final class ChatRequest {
         if (decoder.model == null && decoder.models.isEmpty()) {
             throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
         }
-        return new ChatRequest(decoder, members, body);
+        return new ChatRequest(decoder, members, body, anthropicOriginal);
     }
 
     /** The requested model, or the first of {@code models} when {@code model} is absent. */
@@ -122,6 +134,11 @@ public final class ChatRequest {
 
     public boolean hasResponseFormat() {
         return hasResponseFormat;
+    }
+
+    /** The Anthropic Messages body the client sent, or null when it spoke OpenAI. */
+    public byte[] anthropicOriginal() {
+        return anthropicOriginal;
     }
 
     /** The {@code user} field (the app's end-user id), or null. */

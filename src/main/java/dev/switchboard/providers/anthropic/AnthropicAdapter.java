@@ -61,7 +61,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Provider provider = endpoint.provider();
         byte[] body;
         try {
-            body = Json.bytes(MessagesRequest.translate(call.request(), endpoint.upstreamModel(),
+            byte[] original = call.request().anthropicOriginal();
+            body = original != null ? MessagesRequest.passThrough(original, endpoint.upstreamModel())
+                    : Json.bytes(MessagesRequest.translate(call.request(), endpoint.upstreamModel(),
                     endpoint.maxOutputTokens()));
         } catch (InvalidRequestException e) {
             // the request itself cannot be expressed: the client's error, not the provider's

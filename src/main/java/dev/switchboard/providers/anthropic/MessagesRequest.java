@@ -44,6 +44,22 @@ final class MessagesRequest {
     private MessagesRequest() {
     }
 
+    /** Switchboard's routing members of a Messages body; Anthropic must not see them. */
+    private static final java.util.Set<String> EXTENSIONS = java.util.Set.of("models", "provider", "usage",
+            "transforms", "plugins", "route");
+
+    /**
+     * The body of a client that spoke the Messages API itself: sent as it came, with only
+     * {@code model} rewritten and Switchboard's routing members removed, so cache_control,
+     * thinking, documents and citations reach Anthropic untouched.
+     */
+    static byte[] passThrough(byte[] messagesBody, String upstreamModel) {
+        ObjectNode body = (ObjectNode) Json.parse(messagesBody);
+        EXTENSIONS.forEach(body::remove);
+        body.put("model", upstreamModel);
+        return Json.bytes(body);
+    }
+
     /**
      * @param upstreamModel the endpoint's name for the model
      * @param endpointMaxOutput the endpoint's output limit, or null when the catalog has none
