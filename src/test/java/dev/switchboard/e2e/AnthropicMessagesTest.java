@@ -256,6 +256,64 @@ class AnthropicMessagesTest {
         assertThat(message.path("model").asText()).isEqualTo("test/claude");
     }
 
+    private TestGateway claudeGateway(FakeUpstream claude) {
+        return gateway("""
+                providers:
+                  - id: claude
+                    name: Claude
+                    protocol: anthropic
+                    base_url: http://127.0.0.1:%d
+                    api_key: sk-ant-test
+                    data_policy: { training: false, retention_days: 0 }
+                models:
+                  - id: test/claude
+                    name: "Test: Claude"
+                    context_length: 200000
+                    max_output_tokens: 8192
+                    pricing: { prompt: 3, completion: 15 }
+                    endpoints: [ { provider: claude, upstream_model: claude-opus-4-7 } ]
+                """.formatted(claude.port()));
+    }
+
+    /** Thinking blocks and their signatures come back to an Anthropic client, streamed and not. */
+    @Test
+    void thinkingFromAnAnthropicUpstreamReachesTheClientWithItsSignature() {
+        FakeUpstream claude = upstream();
+        claude.enqueue(sseEvents(Fixtures.text("anthropic/docs_stream_thinking.sse"), 1),
+                FakeUpstream.json(200, """
+                        {"id":"msg_t","type":"message","role":"assistant","model":"claude-opus-4-7","content":[
+                          {"type":"thinking","thinking":"Let me think","signature":"EqQBCgIYAh"},
+                          {"type":"redacted_thinking","data":"EmwKAhgB"},
+                          {"type":"text","text":"21"}],
+                         "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":30}}"""));
+        TestGateway gateway = claudeGateway(claude);
+        AnthropicClient client = client(gateway, "any-key");
+        MessageCreateParams params = MessageCreateParams.builder()
+                .model("test/claude")
+                .maxTokens(2048)
+                .enabledThinking(1024)
+                .addUserMessage("What is the GCD of 1071 and 462?")
+                .build();
+
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        Message streamed = accumulator.message();
+        assertThat(streamed.content()).hasSize(2);
+        assertThat(streamed.content().get(0).isThinking()).isTrue();
+        assertThat(streamed.content().get(0).asThinking().thinking()).contains("Euclidean");
+        assertThat(streamed.content().get(0).asThinking().signature()).startsWith("EqQBCgIYAhIM");
+        assertThat(streamed.content().get(1).asText().text()).contains("**21**");
+
+        Message whole = client.messages().create(params);
+        assertThat(whole.content()).hasSize(3);
+        assertThat(whole.content().get(0).asThinking().signature()).isEqualTo("EqQBCgIYAh");
+        assertThat(whole.content().get(1).asRedactedThinking().data()).isEqualTo("EmwKAhgB");
+        assertThat(whole.content().get(2).asText().text()).isEqualTo("21");
+        assertThat(claude.last().json().path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
+    }
+
     @Test
     void countTokensUsesTheModelsTokenizer() {
         TestGateway gateway = gateway("providers:\n  - { id: demo, tokens_per_second: 1000 }\n");

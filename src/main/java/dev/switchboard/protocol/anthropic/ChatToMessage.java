@@ -27,6 +27,19 @@ public final class ChatToMessage {
                 .put("role", "assistant")
                 .put("model", completion.path("model").asText());
         ArrayNode content = out.putArray("content");
+        for (JsonNode detail : message.path("reasoning_details")) {
+            // thinking from an Anthropic upstream (OpenRouter's reasoning_details), signatures included
+            switch (detail.path("type").asText()) {
+                case "reasoning.text" -> content.addObject().put("type", "thinking")
+                        .put("thinking", detail.path("text").asText(""))
+                        .put("signature", detail.path("signature").asText(""));
+                case "reasoning.encrypted" -> content.addObject().put("type", "redacted_thinking")
+                        .put("data", detail.path("data").asText(""));
+                default -> {
+                    // summaries have no Anthropic block
+                }
+            }
+        }
         String text = message.path("content").isTextual() ? message.path("content").asText() : "";
         if (!text.isEmpty() || !message.has("tool_calls")) {
             content.addObject().put("type", "text").put("text", text);

@@ -24,6 +24,8 @@ public final class ChunksToEvents {
     private int nextIndex;
     private int openIndex = -1;
     private boolean openIsText;
+    /** The reasoning-detail index of the open thinking block, or -1 when the open block is not thinking. */
+    private int openReasoning = -1;
     /** OpenAI tool-call index → Anthropic content block index, for argument deltas. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>(4);
     private String stopReason;
@@ -42,6 +44,9 @@ public final class ChunksToEvents {
         start(chunk, out);
         JsonNode choice = chunk.path("choices").path(0);
         JsonNode delta = choice.path("delta");
+        for (JsonNode detail : delta.path("reasoning_details")) {
+            reasoning(detail, out);
+        }
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) {
             if (openIndex < 0 || !openIsText) {
@@ -126,9 +131,43 @@ public final class ChunksToEvents {
         out.append(event("message_start", start));
     }
 
+    /**
+     * Thinking from an Anthropic upstream, carried as OpenRouter's {@code reasoning_details}: text
+     * and signature go back into a thinking block, encrypted details into a redacted one.
+     */
+    private void reasoning(JsonNode detail, ByteSink out) {
+        int index = detail.path("index").asInt(0);
+        switch (detail.path("type").asText()) {
+            case "reasoning.text" -> {
+                if (openReasoning != index) {
+                    closeBlock(out);
+                    openBlock(false, Json.object().put("type", "thinking").put("thinking", "").put("signature", ""), out);
+                    openReasoning = index;
+                }
+                if (detail.hasNonNull("text") && !detail.get("text").asText().isEmpty()) {
+                    ObjectNode d = Json.object().put("type", "thinking_delta").put("thinking", detail.get("text").asText());
+                    out.append(event("content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", d)));
+                }
+                if (detail.hasNonNull("signature")) {
+                    ObjectNode d = Json.object().put("type", "signature_delta").put("signature", detail.get("signature").asText());
+                    out.append(event("content_block_delta", blockEvent("content_block_delta", openIndex).set("delta", d)));
+                }
+            }
+            case "reasoning.encrypted" -> {
+                closeBlock(out);
+                openBlock(false, Json.object().put("type", "redacted_thinking").put("data", detail.path("data").asText()), out);
+                closeBlock(out);
+            }
+            default -> {
+                // summaries and other detail types have no Anthropic block
+            }
+        }
+    }
+
     private void openBlock(boolean text, ObjectNode block, ByteSink out) {
         openIndex = nextIndex++;
         openIsText = text;
+        openReasoning = -1;
         ObjectNode start = blockEvent("content_block_start", openIndex);
         start.set("content_block", block);
         out.append(event("content_block_start", start));
@@ -138,6 +177,7 @@ public final class ChunksToEvents {
         if (openIndex >= 0) {
             out.append(event("content_block_stop", blockEvent("content_block_stop", openIndex)));
             openIndex = -1;
+            openReasoning = -1;
         }
     }
 

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * buffer reused, so a chunk costs its own bytes only. One per stream.
  */
 final class ChunkWriter {
+    /** OpenRouter's name for Anthropic's thinking format in {@code reasoning_details}. */
+    static final String REASONING_FORMAT = "anthropic-claude-v1";
     private static final byte[] CHOICE_START = "{\"index\":0,\"delta\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHOICE_END = ",\"finish_reason\":null}]}".getBytes(StandardCharsets.US_ASCII);
 
@@ -38,6 +40,31 @@ final class ChunkWriter {
 
     byte[] content(String text) {
         begin().ascii("{\"content\":").jsonString(text).append((byte) '}').append(CHOICE_END);
+        return done();
+    }
+
+    /** Thinking text, as OpenRouter streams it: {@code reasoning} plus a {@code reasoning.text} detail. */
+    byte[] reasoning(int index, String text) {
+        begin().ascii("{\"reasoning\":").jsonString(text)
+                .ascii(",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":").jsonString(text)
+                .ascii(",\"index\":").ascii(Integer.toString(index))
+                .ascii(",\"format\":\"").ascii(REASONING_FORMAT).ascii("\"}]}").append(CHOICE_END);
+        return done();
+    }
+
+    /** The signature that closes a thinking block: needed to send the block back in a later turn. */
+    byte[] reasoningSignature(int index, String signature) {
+        begin().ascii("{\"reasoning_details\":[{\"type\":\"reasoning.text\",\"signature\":").jsonString(signature)
+                .ascii(",\"index\":").ascii(Integer.toString(index))
+                .ascii(",\"format\":\"").ascii(REASONING_FORMAT).ascii("\"}]}").append(CHOICE_END);
+        return done();
+    }
+
+    /** A redacted thinking block: opaque data to send back as it came. */
+    byte[] reasoningEncrypted(int index, String data) {
+        begin().ascii("{\"reasoning_details\":[{\"type\":\"reasoning.encrypted\",\"data\":").jsonString(data)
+                .ascii(",\"index\":").ascii(Integer.toString(index))
+                .ascii(",\"format\":\"").ascii(REASONING_FORMAT).ascii("\"}]}").append(CHOICE_END);
         return done();
     }
 

@@ -96,13 +96,26 @@ final class Conversation {
         }
     }
 
-    /** Text first, then one {@code tool_use} per tool call; empty text is dropped (Anthropic rejects it). */
+    /**
+     * Thinking blocks first (from OpenRouter's {@code reasoning_details}, signed, as this adapter
+     * answers them), then text, then one {@code tool_use} per tool call; empty text is dropped
+     * (Anthropic rejects it).
+     */
     private void addAssistant(JsonNode message, String at) {
         if (message.hasNonNull("function_call")) {
             throw new InvalidRequestException(at + ".function_call", at
                     + ".function_call: the deprecated function_call is not supported with Anthropic upstreams; use tool_calls");
         }
         ArrayNode content = Json.MAPPER.createArrayNode();
+        for (JsonNode detail : message.path("reasoning_details")) {
+            // only signed thinking can go back: Anthropic rejects thinking blocks it did not sign
+            if (detail.path("type").asText().equals("reasoning.text") && detail.hasNonNull("signature")) {
+                content.addObject().put("type", "thinking").put("thinking", detail.path("text").asText(""))
+                        .put("signature", detail.get("signature").asText());
+            } else if (detail.path("type").asText().equals("reasoning.encrypted")) {
+                content.addObject().put("type", "redacted_thinking").put("data", detail.path("data").asText(""));
+            }
+        }
         ContentParts.append(message.get("content"), at + ".content", content, false);
         JsonNode calls = message.path("tool_calls");
         for (int i = 0; i < calls.size(); i++) {

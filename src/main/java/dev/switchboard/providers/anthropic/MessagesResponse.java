@@ -12,7 +12,8 @@ import java.io.IOException;
  * joined into {@code content} (with no separator: citations split one passage into several
  * blocks), {@code tool_use} blocks as {@code tool_calls} whose {@code arguments} are the JSON of
  * {@code input}, {@code stop_reason} as {@code finish_reason}, usage in the canonical convention.
- * Thinking, redacted thinking and server-tool blocks have no OpenAI field and are dropped. Pure.
+ * Thinking becomes OpenRouter's {@code reasoning} and {@code reasoning_details} (with signatures;
+ * redacted thinking as {@code reasoning.encrypted}); server-tool blocks are dropped. Pure.
  */
 final class MessagesResponse {
     private MessagesResponse() {
@@ -22,13 +23,27 @@ final class MessagesResponse {
     static byte[] toCompletion(byte[] body, long createdSeconds) {
         JsonNode message = parse(body);
         StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
         ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        ArrayNode reasoningDetails = Json.MAPPER.createArrayNode();
         for (JsonNode block : message.path("content")) {
             switch (block.path("type").asText("")) {
                 case "text" -> text.append(block.path("text").asText(""));
                 case "tool_use" -> toolCalls.add(toolCall(block));
+                case "thinking" -> {
+                    reasoning.append(block.path("thinking").asText(""));
+                    reasoningDetails.addObject().put("type", "reasoning.text")
+                            .put("text", block.path("thinking").asText(""))
+                            .put("signature", block.path("signature").asText(null))
+                            .put("index", reasoningDetails.size() - 1)
+                            .put("format", ChunkWriter.REASONING_FORMAT);
+                }
+                case "redacted_thinking" -> reasoningDetails.addObject().put("type", "reasoning.encrypted")
+                        .put("data", block.path("data").asText(""))
+                        .put("index", reasoningDetails.size() - 1)
+                        .put("format", ChunkWriter.REASONING_FORMAT);
                 default -> {
-                    // thinking, redacted_thinking, server_tool_use, *_tool_result: no OpenAI equivalent
+                    // server_tool_use, *_tool_result: no OpenAI equivalent
                 }
             }
         }
@@ -46,6 +61,11 @@ final class MessagesResponse {
         }
         if (!toolCalls.isEmpty()) {
             reply.set("tool_calls", toolCalls);
+        }
+        if (!reasoningDetails.isEmpty()) {
+            // OpenRouter's shape for thinking: the text, and the blocks with their signatures
+            reply.put("reasoning", reasoning.toString());
+            reply.set("reasoning_details", reasoningDetails);
         }
         reply.putNull("refusal");
         choice.putNull("logprobs");

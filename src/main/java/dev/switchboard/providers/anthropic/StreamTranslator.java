@@ -14,8 +14,10 @@ import java.util.function.Consumer;
  * block a tool-call header whose {@code index} is the ordinal of tool_use blocks in the message
  * (not Anthropic's block index), then its {@code input_json_delta}s as argument fragments;
  * {@code message_delta} the finish reason; {@code message_stop} a last chunk with
- * {@code choices: []} and the usage, cache tokens included. Thinking and signature deltas,
- * citations, server-tool blocks, {@code ping} and unknown events give nothing. An {@code error}
+ * {@code choices: []} and the usage, cache tokens included. Thinking comes out as OpenRouter
+ * shapes it: {@code delta.reasoning} text and {@code delta.reasoning_details} (text, then the
+ * block's signature; redacted blocks as {@code reasoning.encrypted}). Citations, server-tool
+ * blocks, {@code ping} and unknown events give nothing. An {@code error}
  * event is thrown as a {@link ErrorEvent}.
  *
  * <p>Memory stays flat whatever the length of the stream: fragments are passed on, never
@@ -38,6 +40,8 @@ final class StreamTranslator {
     private final Map<Integer, ToolBlock> openToolBlocks = new HashMap<>(4);
     private final TokenCounts counts = new TokenCounts();
     private int toolCalls;
+    /** Thinking blocks seen so far: the index of their reasoning details. */
+    private int reasoningBlocks;
     private boolean finishSent;
     private boolean usageSent;
     private boolean roleSent;
@@ -111,8 +115,20 @@ final class StreamTranslator {
                 openToolBlocks.put(index, tool);
                 sendToolHeader(tool.ordinal, block.path("id").asText(""), block.path("name").asText(""));
             }
+            case "thinking" -> {
+                reasoningBlocks++;
+                String thinking = block.path("thinking").asText("");
+                if (!thinking.isEmpty()) {
+                    sendRole();
+                    out.accept(chunks.reasoning(reasoningBlocks - 1, thinking));
+                }
+            }
+            case "redacted_thinking" -> {
+                sendRole();
+                out.accept(chunks.reasoningEncrypted(reasoningBlocks++, block.path("data").asText("")));
+            }
             default -> {
-                // thinking, redacted_thinking, server_tool_use, *_tool_result: no OpenAI equivalent
+                // server_tool_use, *_tool_result: no OpenAI equivalent
             }
         }
     }
@@ -129,8 +145,19 @@ final class StreamTranslator {
                     sendArguments(tool.ordinal, fragment);
                 }
             }
+            case "thinking_delta" -> {
+                String thinking = delta.path("thinking").asText("");
+                if (!thinking.isEmpty()) {
+                    sendRole();
+                    out.accept(chunks.reasoning(Math.max(0, reasoningBlocks - 1), thinking));
+                }
+            }
+            case "signature_delta" -> {
+                sendRole();
+                out.accept(chunks.reasoningSignature(Math.max(0, reasoningBlocks - 1), delta.path("signature").asText("")));
+            }
             default -> {
-                // thinking_delta, signature_delta, citations_delta: no OpenAI equivalent (MAPPING.md §3)
+                // citations_delta: no OpenAI equivalent (MAPPING.md §3)
             }
         }
     }

@@ -303,6 +303,25 @@ class MessagesRequestTest {
         assertThat(body.get("thinking")).isEqualTo(Json.parse("{\"type\":\"adaptive\"}"));
     }
 
+    /** Thinking this adapter answered (as reasoning_details) goes back as signed thinking blocks, before the text. */
+    @Test
+    void signedReasoningDetailsGoBackAsThinkingBlocks() {
+        JsonNode body = translate("""
+                {"model":"m","messages":[
+                  {"role":"user","content":"Hi"},
+                  {"role":"assistant","content":"21","reasoning":"Let me think",
+                   "reasoning_details":[
+                     {"type":"reasoning.text","text":"Let me think","signature":"EqQB","index":0,"format":"anthropic-claude-v1"},
+                     {"type":"reasoning.encrypted","data":"EmwK","index":1},
+                     {"type":"reasoning.text","text":"unsigned, from elsewhere","index":2}]},
+                  {"role":"user","content":"Why?"}]}""");
+
+        assertThat(body.at("/messages/1/content")).isEqualTo(Json.parse("""
+                [{"type":"thinking","thinking":"Let me think","signature":"EqQB"},
+                 {"type":"redacted_thinking","data":"EmwK"},
+                 {"type":"text","text":"21"}]"""));
+    }
+
     private static JsonNode translate(String request) {
         return wire(MessagesRequest.translate(ChatRequest.decode(request.getBytes(StandardCharsets.UTF_8)), "claude", 64_000L));
     }

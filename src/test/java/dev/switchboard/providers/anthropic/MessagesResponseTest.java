@@ -85,7 +85,7 @@ class MessagesResponseTest {
     }
 
     @Test
-    void thinkingBlocksAreDropped() {
+    void thinkingBecomesReasoningDetailsWithSignatures() {
         byte[] body = """
                 {"id":"msg_t","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[
                   {"type":"thinking","thinking":"Let me think step by step","signature":"EqQBCgIYAh"},
@@ -97,7 +97,11 @@ class MessagesResponseTest {
         JsonNode completion = Json.parse(MessagesResponse.toCompletion(body, CREATED));
 
         assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("21");
-        assertThat(completion.toString()).doesNotContain("step by step", "EqQBCgIYAh", "EmwKAhgBEgy3va3pzix");
+        assertThat(completion.at("/choices/0/message/reasoning").asText()).isEqualTo("Let me think step by step");
+        assertThat(completion.at("/choices/0/message/reasoning_details")).isEqualTo(Json.parse("""
+                [{"type":"reasoning.text","text":"Let me think step by step","signature":"EqQBCgIYAh","index":0,
+                  "format":"anthropic-claude-v1"},
+                 {"type":"reasoning.encrypted","data":"EmwKAhgBEgy3va3pzix","index":1,"format":"anthropic-claude-v1"}]"""));
         assertThat(completion.at("/usage/completion_tokens").asLong()).isEqualTo(300); // thinking is output
     }
 

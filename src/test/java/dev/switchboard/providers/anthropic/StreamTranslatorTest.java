@@ -175,12 +175,18 @@ class StreamTranslatorTest {
     }
 
     @Test
-    void thinkingAndSignatureDeltasGiveNothing() {
+    void thinkingStreamsAsReasoningWithItsSignature() {
         List<JsonNode> chunks = parsed("anthropic/docs_stream_thinking.sse");
 
         assertThat(text(chunks)).isEqualTo("The greatest common divisor of 1071 and 462 is **21**.");
-        assertThat(String.join("", chunks.stream().map(JsonNode::toString).toList()))
-                .doesNotContain("Euclidean", "signature", "EqQBCgIYAhIM");
+        String reasoning = String.join("", chunks.stream().map(c -> c.at("/choices/0/delta/reasoning"))
+                .filter(JsonNode::isTextual).map(JsonNode::asText).toList());
+        assertThat(reasoning).contains("Euclidean");
+        List<JsonNode> signatures = chunks.stream().flatMap(c -> c.at("/choices/0/delta/reasoning_details").valueStream())
+                .filter(d -> d.has("signature")).toList();
+        assertThat(signatures).hasSize(1);
+        assertThat(signatures.getFirst().path("signature").asText()).startsWith("EqQBCgIYAhIM");
+        assertThat(signatures.getFirst().path("index").asInt()).isZero();
     }
 
     /**
