@@ -10,6 +10,7 @@ import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
+import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
 import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
@@ -157,7 +158,7 @@ final class HttpEdge {
 
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
     private void messages(HttpServerRequest request, byte[] body, Caller caller) {
-        ChatRequest chat = decode(translated(body), body);
+        ChatRequest chat = decode(translated(body), new AnthropicOriginal(body, request.getHeader("anthropic-beta")));
         complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
     }
 
@@ -199,7 +200,7 @@ final class HttpEdge {
         return decode(body, null);
     }
 
-    private static ChatRequest decode(byte[] body, byte[] anthropicOriginal) {
+    private static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
         try {
             return ChatRequest.decode(body, anthropicOriginal);
         } catch (MalformedJsonException e) {

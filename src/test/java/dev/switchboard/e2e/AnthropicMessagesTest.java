@@ -242,9 +242,13 @@ class AnthropicMessagesTest {
                     "citations": {"enabled": true}},
                    {"type": "text", "text": "Summarise", "cache_control": {"type": "ephemeral"}}]}]}""";
 
-        HttpResponse<String> response = gateway.post("/v1/messages", body);
+        HttpResponse<String> response = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.uri("/v1/messages"))
+                .header("content-type", "application/json")
+                .header("anthropic-beta", "context-1m-2025-08-07")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(claude.last().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07");
         JsonNode sent = claude.last().json();
         JsonNode expected = Json.parse(body);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("model", "claude-sonnet-4-5-20250929");

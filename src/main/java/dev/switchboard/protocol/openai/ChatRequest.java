@@ -9,6 +9,7 @@ import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.JsonMembers;
 import dev.switchboard.protocol.JsonMembers.Member;
+import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,11 +42,11 @@ public final class ChatRequest {
     private final boolean hasTools;
     private final boolean hasResponseFormat;
     private final String user;
-    /** The Anthropic Messages body this request was translated from, if it came in that way. */
-    private final byte[] anthropicOriginal;
+    /** The Anthropic Messages request this request was translated from, if it came in that way. */
+    private final AnthropicOriginal anthropicOriginal;
     private JsonNode messagesTree;
 
-    private ChatRequest(Decoder d, List<Member> members, byte[] body, byte[] anthropicOriginal) {
+    private ChatRequest(Decoder d, List<Member> members, byte[] body, AnthropicOriginal anthropicOriginal) {
         this.body = body;
         this.anthropicOriginal = anthropicOriginal;
         this.members = members;
@@ -78,7 +79,7 @@ public final class ChatRequest {
      * upstream then gets the client's own body (cache_control, thinking, documents and all)
      * instead of a translation back.
      */
-    public static ChatRequest decode(byte[] body, byte[] anthropicOriginal) {
+    public static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
         Decoder decoder = new Decoder();
         List<Member> members;
         try {
@@ -136,8 +137,8 @@ public final class ChatRequest {
         return hasResponseFormat;
     }
 
-    /** The Anthropic Messages body the client sent, or null when it spoke OpenAI. */
-    public byte[] anthropicOriginal() {
+    /** The Anthropic Messages request the client sent, or null when it spoke OpenAI. */
+    public AnthropicOriginal anthropicOriginal() {
         return anthropicOriginal;
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Provider;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamCall;
@@ -61,8 +62,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Provider provider = endpoint.provider();
         byte[] body;
         try {
-            byte[] original = call.request().anthropicOriginal();
-            body = original != null ? MessagesRequest.passThrough(original, endpoint.upstreamModel())
+            AnthropicOriginal original = call.request().anthropicOriginal();
+            body = original != null ? MessagesRequest.passThrough(original.body(), endpoint.upstreamModel())
                     : Json.bytes(MessagesRequest.translate(call.request(), endpoint.upstreamModel(),
                     endpoint.maxOutputTokens()));
         } catch (InvalidRequestException e) {
@@ -70,7 +71,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
             return Future.failedFuture(new UpstreamFailure.ErrorStatus(endpoint.id(), 400, e.getMessage(),
                     "invalid_request_error", null, e.param(), null, null));
         }
-        return http.post(call, url(provider), headers(provider, stream), VertxBuffers.wrap(body),
+        MultiMap headers = headers(provider, stream);
+        AnthropicOriginal original = call.request().anthropicOriginal();
+        if (original != null && original.betaHeader() != null && provider.headers().keySet().stream().noneMatch("anthropic-beta"::equalsIgnoreCase)) {
+            // the client's beta features go with its own body; a provider's configured list wins
+            headers.set("anthropic-beta", original.betaHeader());
+        }
+        return http.post(call, url(provider), headers, VertxBuffers.wrap(body),
                         provider.timeouts().connectMs(), provider.timeouts().idleMs())
                 .compose(response -> {
                     if (response.statusCode() / 100 == 2) {
