@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every admitted request has room for its row: when the slots run out, new requests are refused
  * (back-pressure) and nothing already accepted is dropped. A failed write is retried with backoff.
  *
- * <p>Durability window: the writer gathers rows for {@code flushEvery} after the first one
- * arrives (or until {@code batchSize} are waiting) and writes them in one transaction; a
- * {@code kill -9} loses at most the rows of that window and of the batch being written.
+ * <p>Durability window: every {@code flushEvery} the writer stores what has gathered, in
+ * transactions of up to {@code batchSize} rows; a {@code kill -9} loses at most the rows of that
+ * window and of the batch being written.
  * {@link #close()} writes everything before returning.
  */
 public final class UsageLedger implements AutoCloseable {
@@ -33,7 +34,8 @@ public final class UsageLedger implements AutoCloseable {
     private final int capacity;
     private final int batchSize;
     private final long flushEveryMillis;
-    private final ArrayBlockingQueue<GenerationRecord> queue;
+    /** Lock-free: the slots bound it, and a request's offer never wakes the writer (which polls on its own clock). */
+    private final ConcurrentLinkedQueue<GenerationRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger slots = new AtomicInteger();
     /** Rows accepted but not yet committed, so {@code GET /generation} finds them at once. */
     private final ConcurrentHashMap<String, GenerationRecord> unwritten = new ConcurrentHashMap<>();
@@ -47,7 +49,6 @@ public final class UsageLedger implements AutoCloseable {
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.flushEveryMillis = Math.max(1, flushEvery.toMillis());
-        this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = Thread.ofPlatform().name("switchboard-ledger").daemon(true).unstarted(this::writeLoop);
         writer.start();
     }
@@ -103,52 +104,35 @@ public final class UsageLedger implements AutoCloseable {
         return capacity;
     }
 
+    /**
+     * Every {@code flushEvery}, writes what has gathered, {@code batchSize} rows per transaction:
+     * one transaction for many rows costs far less than one per row, and producers never have to
+     * wake this thread (a wake-up per row cost more CPU on the event loops than the write itself).
+     */
     private void writeLoop() {
         List<GenerationRecord> batch = new ArrayList<>(batchSize);
         while (true) {
-            try {
-                GenerationRecord first = queue.poll(flushEveryMillis, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closing && queue.isEmpty()) {
-                        return;
-                    }
-                    continue;
+            if (queue.isEmpty()) {
+                if (closing) {
+                    return;
                 }
-                batch.add(first);
-                collect(batch);
-                writeWithRetry(batch);
-                for (GenerationRecord row : batch) {
-                    unwritten.remove(row.id());
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(flushEveryMillis));
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
                 }
-                slots.addAndGet(-batch.size());
-                batch.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                continue;
             }
+            GenerationRecord row;
+            while (batch.size() < batchSize && (row = queue.poll()) != null) {
+                batch.add(row);
+            }
+            writeWithRetry(batch);
+            for (GenerationRecord written : batch) {
+                unwritten.remove(written.id());
+            }
+            slots.addAndGet(-batch.size());
+            batch.clear();
         }
-    }
-
-    /**
-     * Gathers rows for up to {@code flushEvery} after the first (or until the batch is full): one
-     * transaction for many rows costs far less than a transaction each, which under load would
-     * take CPU from the event loops. Closing writes at once.
-     */
-    private void collect(List<GenerationRecord> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushEveryMillis);
-        while (batch.size() < batchSize && !closing) {
-            queue.drainTo(batch, batchSize - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= batchSize || left <= 0) {
-                return;
-            }
-            GenerationRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-        }
-        queue.drainTo(batch, batchSize - batch.size());
     }
 
     /** Keeps trying: rows that were accepted must not be lost to a database hiccup. */
@@ -176,6 +160,7 @@ public final class UsageLedger implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        LockSupport.unpark(writer);
         try {
             writer.join(Duration.ofMinutes(2));
         } catch (InterruptedException e) {
@@ -184,7 +169,9 @@ public final class UsageLedger implements AutoCloseable {
         // a row offered in the instant the writer exited is still queued: write it here
         drained = true;
         List<GenerationRecord> left = new ArrayList<>();
-        queue.drainTo(left);
+        for (GenerationRecord row; (row = queue.poll()) != null; ) {
+            left.add(row);
+        }
         if (!left.isEmpty()) {
             writeWithRetry(left);
             for (GenerationRecord row : left) {
