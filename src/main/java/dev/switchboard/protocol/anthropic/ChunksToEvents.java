@@ -104,6 +104,11 @@ public final class ChunksToEvents {
         finished = true;
     }
 
+    /** Entries kept across chunks: one per tool call of the message, nothing per text or argument fragment. */
+    int retainedEntries() {
+        return toolBlocks.size();
+    }
+
     public boolean finished() {
         return finished;
     }
