@@ -78,12 +78,13 @@ public final class CatalogFactory {
         if (protocol == Protocol.BEDROCK && baseUrl.isEmpty() && !aws.region().isEmpty()) {
             baseUrl = "https://bedrock-runtime." + aws.region() + ".amazonaws.com";
         }
+        String bedrockProblem = protocol == Protocol.BEDROCK ? bedrockProblem(entry, apiKey, aws, baseUrl) : null;
         String disabled = null;
         if (Boolean.FALSE.equals(s.enabled())) {
             disabled = "disabled in the configuration";
-        } else if (protocol == Protocol.BEDROCK) {
-            disabled = bedrockProblem(entry, apiKey, aws, baseUrl);
-        } else if (s.apiKey() != null && apiKey.isEmpty()) {
+        } else if (bedrockProblem != null) {
+            disabled = bedrockProblem;
+        } else if (protocol != Protocol.BEDROCK && s.apiKey() != null && apiKey.isEmpty()) {
             disabled = "api_key is empty" + unsetHint(entry, "api_key");
         } else if (protocol != Protocol.DEMO && baseUrl.isEmpty()) {
             disabled = "base_url is empty" + unsetHint(entry, "base_url");
