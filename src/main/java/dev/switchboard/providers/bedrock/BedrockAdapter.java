@@ -19,8 +19,8 @@ import io.vertx.core.http.HttpClientResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Amazon Bedrock Runtime's Converse API: {@code POST {base}/model/{modelId}/converse}, or
@@ -104,7 +104,8 @@ public final class BedrockAdapter implements ProviderAdapter {
      * in place before signing. A Bedrock API key is sent as a bearer token, unsigned.
      */
     static Map<String, String> headers(Provider provider, String url, byte[] body, boolean stream, Clock clock) {
-        Map<String, String> headers = new LinkedHashMap<>();
+        // one entry per name whatever its case: the signer must see exactly the headers that are sent
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("content-type", "application/json");
         headers.put("accept", stream ? "application/vnd.amazon.eventstream" : "application/json");
         headers.put("user-agent", "Switchboard/0.1");

@@ -32,7 +32,7 @@ final class RequestSigner {
 
     /**
      * Signs a POST of {@code body} to {@code url} (path already percent-encoded) carrying
-     * {@code headers}; returns the signature headers only.
+     * {@code headers} (a case-insensitive map); returns the signature headers only.
      */
     static Map<String, String> sign(AwsSettings aws, String url, Map<String, String> headers, byte[] body, Clock clock) {
         URI uri = URI.create(url);

@@ -122,6 +122,18 @@ class BedrockAdapterTest {
                 AwsSessionCredentialsIdentity.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "FwoGZXIvYXdzEXAMPLE")));
     }
 
+    @Test
+    void aConfiguredHeaderReplacesTheDefaultOfTheSameNameWhateverItsCaseSoTheSignatureCoversWhatIsSent() {
+        Endpoint endpoint = configured("aws: { region: us-east-1, access_key_id: AKIDEXAMPLE, secret_access_key: s },"
+                + " headers: { Content-Type: application/json; charset=utf-8 }", "m", Map.of());
+        String url = BedrockAdapter.url(endpoint, false);
+
+        Map<String, String> headers = BedrockAdapter.headers(endpoint.provider(), url, BODY, false, CLOCK);
+
+        assertThat(headers.keySet().stream().filter(name -> name.equalsIgnoreCase("content-type"))).hasSize(1);
+        assertThat(headers.get("content-type")).isEqualTo("application/json; charset=utf-8");
+    }
+
     /** Signs the request as received (every header but the signature's own) with the SDK signer, directly. */
     private static String resign(String url, Map<String, String> sent, byte[] body, AwsCredentialsIdentity identity) {
         java.net.URI uri = java.net.URI.create(url);
