@@ -73,7 +73,10 @@ class BedrockUpstreamTest {
         openAi = FakeUpstream.start();
         gateway = TestGateway.start("routing: { max_attempts: 3 }\nproviders:\n" + bedrockProvider("bed", bedrock)
                 + Upstreams.provider("oa", openAi)
-                + "models:\n" + Upstreams.model("test/bed", "bed") + Upstreams.model("test/both", "bed", "oa"));
+                + "  - { id: bedkey, protocol: bedrock, base_url: \"http://127.0.0.1:" + bedrock.port() + "\","
+                + " api_key: ABSK-bedrock-key }\n"
+                + "models:\n" + Upstreams.model("test/bed", "bed") + Upstreams.model("test/both", "bed", "oa")
+                + Upstreams.model("test/bedkey", "bedkey"));
         client = gateway.openAi();
     }
 
@@ -232,6 +235,37 @@ class BedrockUpstreamTest {
         assertThat(Json.parse(response.body()).get("provider").asText()).isEqualTo("Oa");
         assertThat(bedrock.last().path()).isEqualTo("/model/upstream-bed/converse");
         assertThat(openAi.last().path()).isEqualTo("/v1/chat/completions");
+    }
+
+    @Test
+    void aBedrockApiKeyIsSentAsABearerTokenWithoutSigning() {
+        bedrock.enqueue(fixture(200, "bedrock/converse.json"));
+
+        client.chat().completions().create(params("test/bedkey").build());
+
+        FakeUpstream.Received request = bedrock.last();
+        assertThat(request.path()).isEqualTo("/model/upstream-bedkey/converse");
+        assertThat(request.header("authorization")).isEqualTo("Bearer ABSK-bedrock-key");
+        assertThat(request.header("x-amz-date")).isNull();
+    }
+
+    @Test
+    void anExceptionInTheStreamAfterTheFirstTokenEndsTheClientsStreamWithAnError() {
+        byte[] text = EventFrames.fromJsonLines("""
+                {"messageStart":{"role":"assistant"}}
+                {"contentBlockDelta":{"contentBlockIndex":0,"delta":{"text":"Hel"}}}
+                """);
+        byte[] failure = Fixtures.bytes("bedrock/converse_stream_exception.eventstream.bin");
+        byte[] body = Arrays.copyOf(text, text.length + failure.length);
+        System.arraycopy(failure, 0, body, text.length, failure.length);
+        bedrock.enqueue(eventStream(body, body.length));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"test/bed\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"Hel\"").contains("\"error\"")
+                .contains("modelStreamErrorException").contains("Model Stream Error");
     }
 
     /** Re-signs the request as the upstream received it, at the time it says it was signed: the signatures must match. */
