@@ -2,6 +2,7 @@ package dev.switchboard.catalog;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Sourced;
+import dev.switchboard.config.Specs.AwsSpec;
 import dev.switchboard.config.Specs.DataPolicySpec;
 import dev.switchboard.config.Specs.EndpointSpec;
 import dev.switchboard.config.Specs.ModelSpec;
@@ -33,6 +34,10 @@ public final class CatalogFactory {
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:~-]*");
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)?");
     private static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+    /** The region in a Bedrock runtime host (endpoint rule set: bedrock-runtime[-fips].{region}.amazonaws.com[.cn]). */
+    private static final Pattern BEDROCK_HOST =
+            Pattern.compile("^https://bedrock-runtime(?:-fips)?\\.([a-z0-9-]+)\\.(?:api\\.aws|amazonaws\\.com(?:\\.cn)?)(?:/|$)");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+)+-[0-9]+");
 
     private CatalogFactory() {
     }
@@ -69,10 +74,17 @@ public final class CatalogFactory {
                 "expected one of " + Protocol.slugs() + " (got \"" + protocolName + "\")"));
         String baseUrl = s.baseUrl() == null ? "" : s.baseUrl().trim();
         String apiKey = s.apiKey() == null ? "" : s.apiKey().trim();
+        AwsSettings aws = awsSettings(entry, protocol, baseUrl);
+        if (protocol == Protocol.BEDROCK && baseUrl.isEmpty() && !aws.region().isEmpty()) {
+            baseUrl = "https://bedrock-runtime." + aws.region() + ".amazonaws.com";
+        }
+        String bedrockProblem = protocol == Protocol.BEDROCK ? bedrockProblem(entry, apiKey, aws, baseUrl) : null;
         String disabled = null;
         if (Boolean.FALSE.equals(s.enabled())) {
             disabled = "disabled in the configuration";
-        } else if (s.apiKey() != null && apiKey.isEmpty()) {
+        } else if (bedrockProblem != null) {
+            disabled = bedrockProblem;
+        } else if (protocol != Protocol.BEDROCK && s.apiKey() != null && apiKey.isEmpty()) {
             disabled = "api_key is empty" + unsetHint(entry, "api_key");
         } else if (protocol != Protocol.DEMO && baseUrl.isEmpty()) {
             disabled = "base_url is empty" + unsetHint(entry, "base_url");
@@ -90,7 +102,63 @@ public final class CatalogFactory {
         return new Provider(new ProviderId(id), s.name() == null ? id : s.name(), protocol,
                 stripTrailingSlash(baseUrl), apiKey, apiVersion, s.headers() == null ? Map.of() : Map.copyOf(s.headers()),
                 dataPolicy(entry, s.dataPolicy()), timeouts(entry, s.timeouts()), disabled == null, disabled,
-                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond());
+                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond(), aws);
+    }
+
+    /**
+     * The {@code aws} block: only for Bedrock. The region may instead be read from a standard
+     * Bedrock base URL ({@code https://bedrock-runtime.us-east-1.amazonaws.com}).
+     */
+    private static AwsSettings awsSettings(Sourced<ProviderSpec> entry, Protocol protocol, String baseUrl) {
+        AwsSpec spec = entry.spec().aws();
+        if (protocol != Protocol.BEDROCK) {
+            if (spec != null) {
+                throw error(entry, "aws", "only for providers with protocol bedrock (this one is " + protocol.slug() + ")");
+            }
+            return AwsSettings.NONE;
+        }
+        String region = spec == null ? "" : trimmed(spec.region());
+        if (region.isEmpty()) {
+            var matcher = BEDROCK_HOST.matcher(baseUrl);
+            region = matcher.find() ? matcher.group(1) : "";
+        }
+        if (!region.isEmpty() && !AWS_REGION.matcher(region).matches()) {
+            throw error(entry, "aws.region", "expected an AWS region such as \"us-east-1\" (got \"" + region + "\")");
+        }
+        return spec == null ? new AwsSettings(region, "", "", "")
+                : new AwsSettings(region, trimmed(spec.accessKeyId()), trimmed(spec.secretAccessKey()),
+                trimmed(spec.sessionToken()));
+    }
+
+    /**
+     * Why a Bedrock provider cannot be used, or null: it needs a Bedrock API key ({@code api_key},
+     * sent as a bearer token) or a SigV4 key pair, and a region for SigV4 or for its default URL.
+     */
+    private static String bedrockProblem(Sourced<ProviderSpec> entry, String apiKey, AwsSettings aws, String baseUrl) {
+        if (apiKey.isEmpty()) {
+            if (aws.accessKeyId().isEmpty() && aws.secretAccessKey().isEmpty()) {
+                return "no credentials: api_key is empty" + unsetHint(entry, "api_key")
+                        + " and aws.access_key_id is empty" + unsetHint(entry, "aws.access_key_id");
+            }
+            if (aws.accessKeyId().isEmpty()) {
+                return "aws.access_key_id is empty" + unsetHint(entry, "aws.access_key_id");
+            }
+            if (aws.secretAccessKey().isEmpty()) {
+                return "aws.secret_access_key is empty" + unsetHint(entry, "aws.secret_access_key");
+            }
+            if (aws.region().isEmpty()) {
+                return "aws.region is empty" + unsetHint(entry, "aws.region")
+                        + " and base_url names no region (SigV4 signs for a region)";
+            }
+        }
+        if (baseUrl.isEmpty()) {
+            return "base_url is empty and aws.region is empty" + unsetHint(entry, "aws.region");
+        }
+        return null;
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? "" : value.trim();
     }
 
     private static String unsetHint(Sourced<ProviderSpec> entry, String field) {

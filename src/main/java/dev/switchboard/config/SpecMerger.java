@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.config.Specs.AwsSpec;
 import dev.switchboard.config.Specs.DataPolicySpec;
 import dev.switchboard.config.Specs.EndpointSpec;
 import dev.switchboard.config.Specs.ModelSpec;
@@ -51,7 +52,16 @@ final class SpecMerger {
                 dataPolicy(base.dataPolicy(), user.dataPolicy()),
                 timeouts(base.timeouts(), user.timeouts()),
                 or(user.enabled(), base.enabled()),
-                or(user.tokensPerSecond(), base.tokensPerSecond()));
+                or(user.tokensPerSecond(), base.tokensPerSecond()),
+                aws(base.aws(), user.aws()));
+    }
+
+    static AwsSpec aws(AwsSpec base, AwsSpec user) {
+        if (base == null || user == null) {
+            return user == null ? base : user;
+        }
+        return new AwsSpec(or(user.region(), base.region()), or(user.accessKeyId(), base.accessKeyId()),
+                or(user.secretAccessKey(), base.secretAccessKey()), or(user.sessionToken(), base.sessionToken()));
     }
 
     static ModelSpec model(ModelSpec base, ModelSpec user, List<EndpointSpec> endpoints) {

@@ -31,7 +31,11 @@ public final class Specs {
 
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,
                                String apiVersion, Map<String, String> headers, DataPolicySpec dataPolicy,
-                               TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond) {
+                               TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond, AwsSpec aws) {
+    }
+
+    /** Amazon Bedrock's region and SigV4 credentials (protocol bedrock only). */
+    public record AwsSpec(String region, String accessKeyId, String secretAccessKey, String sessionToken) {
     }
 
     public record DataPolicySpec(Boolean training, Integer retentionDays) {

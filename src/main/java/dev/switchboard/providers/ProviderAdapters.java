@@ -2,6 +2,7 @@ package dev.switchboard.providers;
 
 import dev.switchboard.catalog.Protocol;
 import dev.switchboard.providers.anthropic.AnthropicAdapter;
+import dev.switchboard.providers.bedrock.BedrockAdapter;
 import dev.switchboard.providers.demo.DemoAdapter;
 import dev.switchboard.providers.gemini.GeminiAdapter;
 import dev.switchboard.providers.http.UpstreamHttp;
@@ -21,7 +22,7 @@ import java.util.Set;
 public final class ProviderAdapters {
     /** Protocols this build speaks; providers of any other protocol are listed as disabled. */
     public static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
-            Protocol.GEMINI, Protocol.DEMO);
+            Protocol.GEMINI, Protocol.BEDROCK, Protocol.DEMO);
 
     private final UpstreamHttp http;
     private final Map<Protocol, ProviderAdapter> adapters = new EnumMap<>(Protocol.class);
@@ -33,6 +34,7 @@ public final class ProviderAdapters {
         adapters.put(Protocol.AZURE, openAi);
         adapters.put(Protocol.ANTHROPIC, new AnthropicAdapter(http, clock));
         adapters.put(Protocol.GEMINI, new GeminiAdapter(http, clock));
+        adapters.put(Protocol.BEDROCK, new BedrockAdapter(http, clock));
         adapters.put(Protocol.DEMO, new DemoAdapter(vertx, clock));
     }
 

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BuiltInCatalogTest {
     /** The protocols this build speaks (ProviderAdapters.IMPLEMENTED). */
     static final Set<Protocol> IMPLEMENTED = Set.of(Protocol.OPENAI, Protocol.AZURE, Protocol.ANTHROPIC,
-            Protocol.GEMINI, Protocol.DEMO);
+            Protocol.GEMINI, Protocol.BEDROCK, Protocol.DEMO);
     private static final List<String> OPENAI_MODELS = List.of("openai/gpt-4.1", "openai/gpt-4.1-mini",
             "openai/gpt-4.1-nano", "openai/gpt-4o", "openai/gpt-4o-mini", "openai/o3", "openai/o4-mini",
             "openai/text-embedding-3-small", "openai/text-embedding-3-large");
@@ -83,8 +83,32 @@ class BuiltInCatalogTest {
         Endpoint openai = model(catalog, "openai/gpt-4.1").endpoints().getFirst();
         assertThat(openai.enabled()).isFalse();
         assertThat(openai.disabledReason()).isEqualTo("openai: api_key is empty (set OPENAI_API_KEY)");
-        assertThat(catalog.providers()).filteredOn(p -> !p.enabled())
+        assertThat(catalog.providers()).filteredOn(p -> !p.enabled() && p.protocol() != Protocol.BEDROCK)
                 .allSatisfy(p -> assertThat(p.disabledReason()).matches("api_key is empty \\(set [A-Z_]+_API_KEY\\)"));
+        assertThat(provider(catalog, "amazon-bedrock").disabledReason()).isEqualTo("no credentials: api_key is empty"
+                + " (set AWS_BEARER_TOKEN_BEDROCK) and aws.access_key_id is empty (set AWS_ACCESS_KEY_ID)");
+    }
+
+    @Test
+    void amazonBedrockIsEnabledByAnAwsKeyPairAndRegionOrByABedrockApiKey() {
+        Provider signed = provider(catalog(Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret",
+                "AWS_SESSION_TOKEN", "token", "AWS_REGION", "eu-central-1")), "amazon-bedrock");
+        assertThat(signed.enabled()).isTrue();
+        assertThat(signed.protocol()).isEqualTo(Protocol.BEDROCK);
+        assertThat(signed.baseUrl()).isEqualTo("https://bedrock-runtime.eu-central-1.amazonaws.com");
+        assertThat(signed.apiKey()).isEmpty();
+        assertThat(signed.aws()).isEqualTo(new AwsSettings("eu-central-1", "AKID", "secret", "token"));
+        assertThat(signed.toString()).doesNotContain("secret").doesNotContain("token");
+
+        Provider keyed = provider(catalog(Map.of("AWS_BEARER_TOKEN_BEDROCK", "ABSK-key", "AWS_REGION", "us-east-1")),
+                "amazon-bedrock");
+        assertThat(keyed.enabled()).isTrue();
+        assertThat(keyed.apiKey()).isEqualTo("ABSK-key");
+
+        Provider noRegion = provider(catalog(Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret")),
+                "amazon-bedrock");
+        assertThat(noRegion.enabled()).isFalse();
+        assertThat(noRegion.disabledReason()).startsWith("aws.region is empty (set AWS_REGION)");
     }
 
     @Test

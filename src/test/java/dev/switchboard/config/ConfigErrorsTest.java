@@ -102,7 +102,7 @@ class ConfigErrorsTest {
                             endpoints:
                               - provider: demo
                               - provider: nope
-                        """, 6, "models[0].endpoints[1].provider", "unknown provider \"nope\" (known: anthropic, azure"),
+                        """, 6, "models[0].endpoints[1].provider", "unknown provider \"nope\" (known: amazon-bedrock, anthropic, azure"),
                 arguments("model id without an author", """
                         models:
                           - context_length: 10

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.catalog.AwsSettings;
 import dev.switchboard.catalog.DataPolicy;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
@@ -142,7 +143,7 @@ final class RoutingFixtures {
 
         Endpoint build(ModelId model) {
             Provider p = new Provider(new ProviderId(provider), provider, Protocol.OPENAI, "https://" + provider + ".test",
-                    "key", null, Map.of(), dataPolicy, Timeouts.DEFAULT, enabled, disabledReason, 0);
+                    "key", null, Map.of(), dataPolicy, Timeouts.DEFAULT, enabled, disabledReason, 0, AwsSettings.NONE);
             Pricing pricing = new Pricing(prompt, completion, null, null, request, image, null, null);
             return new Endpoint(new EndpointId(model, p.id()), p, model.slug(), context, maxOutput, pricing, parameters,
                     enabled, disabledReason);

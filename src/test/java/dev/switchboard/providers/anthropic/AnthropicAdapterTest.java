@@ -1,5 +1,6 @@
 package dev.switchboard.providers.anthropic;
 
+import dev.switchboard.catalog.AwsSettings;
 import dev.switchboard.catalog.DataPolicy;
 import dev.switchboard.catalog.Protocol;
 import dev.switchboard.catalog.Provider;
@@ -19,7 +20,7 @@ class AnthropicAdapterTest {
 
     private static Provider provider(String baseUrl, String apiKey, Map<String, String> headers) {
         return new Provider(new ProviderId("anthropic"), "Anthropic", Protocol.ANTHROPIC, baseUrl, apiKey, null, headers,
-                DataPolicy.UNKNOWN, Timeouts.DEFAULT, true, null, 50);
+                DataPolicy.UNKNOWN, Timeouts.DEFAULT, true, null, 50, AwsSettings.NONE);
     }
 
     @ParameterizedTest(name = "{0}")
