@@ -112,7 +112,7 @@ final class Embeddings {
             String names = models.stream().map(m -> m.id().value()).collect(Collectors.joining(", "));
             if (!routePlan.isEmpty()) {
                 throw GatewayError.badRequest("model", "Model " + names + " has no provider that serves embeddings "
-                        + "(embeddings go to OpenAI-compatible and Azure providers)");
+                        + "(embeddings go to OpenAI-compatible, Azure and Gemini providers)");
             }
             throw GatewayError.noEndpoint(names, routePlan.rejections());
         }

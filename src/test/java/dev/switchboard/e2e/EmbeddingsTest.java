@@ -132,6 +132,58 @@ class EmbeddingsTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
+    /** Gemini's batchEmbedContents behind the OpenAI API: one request per input, vectors back in order, tokens counted here. */
+    @Test
+    void geminiServesEmbeddingsThroughBatchEmbedContents() {
+        FakeUpstream gemini = FakeUpstream.start();
+        try (TestGateway withGemini = TestGateway.start("""
+                providers:
+                  - id: gem
+                    name: Gem
+                    protocol: gemini
+                    base_url: http://127.0.0.1:%d
+                    api_key: AIza-test
+                    data_policy: { training: false, retention_days: 0 }
+                models:
+                  - id: test/gemini-embed
+                    name: "Test: Gemini Embed"
+                    context_length: 2048
+                    output_modalities: [embeddings]
+                    tokenizer: cl100k_base
+                    pricing: { prompt: 0.15, completion: 0 }
+                    endpoints: [ { provider: gem, upstream_model: gemini-embedding-001 } ]
+                """.formatted(gemini.port()))) {
+            gemini.enqueue(FakeUpstream.json(200, "{\"embeddings\":[{\"values\":[0.25,-0.5]},{\"values\":[1.0,0.125]}]}"));
+
+            CreateEmbeddingResponse response = withGemini.openAi().embeddings().create(EmbeddingCreateParams.builder()
+                    .model("test/gemini-embed")
+                    .inputOfArrayOfStrings(List.of("first text", "second text"))
+                    .dimensions(2)
+                    .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                    .build());
+
+            assertThat(response.data()).hasSize(2);
+            assertThat(response.data().get(0).embedding()).containsExactly(0.25f, -0.5f);
+            assertThat(response.data().get(1).index()).isEqualTo(1);
+            assertThat(response.data().get(1).embedding()).containsExactly(1.0f, 0.125f);
+            assertThat(response.usage().promptTokens()).as("counted by Switchboard: Gemini reports none").isEqualTo(4);
+            FakeUpstream.Received sent = gemini.last();
+            assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+            assertThat(sent.header("x-goog-api-key")).isEqualTo("AIza-test");
+            assertThat(sent.json()).isEqualTo(Json.parse("""
+                    {"requests": [
+                      {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "first text"}]}, "outputDimensionality": 2},
+                      {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": "second text"}]}, "outputDimensionality": 2}]}"""));
+
+            HttpResponse<String> tokens = withGemini.post("/v1/embeddings",
+                    "{\"model\":\"test/gemini-embed\",\"input\":[[1,2,3]]}");
+            assertThat(tokens.statusCode()).as("Gemini embeds text only").isEqualTo(400);
+            assertThat(tokens.body()).contains("text only");
+        } finally {
+            gemini.close();
+        }
+    }
+
     @Test
     void anInputOverTheContextIsRejectedBeforeAnyProvider() {
         HttpResponse<String> response = gateway.post("/v1/embeddings",

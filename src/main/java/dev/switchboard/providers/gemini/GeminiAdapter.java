@@ -68,10 +68,38 @@ public final class GeminiAdapter implements ProviderAdapter {
         return send(call, true).map(response -> new GeminiChunkStream(call, response, clock.millis() / 1000, ids));
     }
 
+    @Override
+    public boolean servesEmbeddings() {
+        return true;
+    }
+
+    /** Embeddings through {@code :batchEmbedContents}; see {@link GeminiEmbeddings}. */
+    @Override
+    public Future<byte[]> embed(UpstreamCall call, byte[] body) {
+        Endpoint endpoint = call.endpoint();
+        byte[] batch;
+        try {
+            batch = GeminiEmbeddings.request(body, resource(endpoint.upstreamModel()));
+        } catch (InvalidRequestException e) {
+            return Future.failedFuture(new UpstreamFailure.ErrorStatus(endpoint.id(), 400, e.getMessage(),
+                    "invalid_request_error", null, e.param(), null, null));
+        }
+        boolean base64 = "base64".equals(Json.parse(body).path("encoding_format").asText(null));
+        return post(call, method(endpoint, ":batchEmbedContents"), batch, false).compose(response -> response.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.failure(endpoint.id(), t, "reading the response")))
+                .compose(answer -> {
+                    try {
+                        return Future.succeededFuture(GeminiEmbeddings.response(answer.getBytes(),
+                                endpoint.upstreamModel(), base64));
+                    } catch (GeminiFormatException e) {
+                        return Future.failedFuture(new UpstreamFailure.InvalidResponse(endpoint.id(), e.getMessage()));
+                    }
+                }));
+    }
+
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */
     private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
         Endpoint endpoint = call.endpoint();
-        Provider provider = endpoint.provider();
         byte[] body;
         try {
             body = Json.bytes(GeminiRequest.translate(call.request()));
@@ -79,7 +107,13 @@ public final class GeminiAdapter implements ProviderAdapter {
             return Future.failedFuture(new UpstreamFailure.ErrorStatus(endpoint.id(), 400, e.getMessage(),
                     "invalid_request_error", null, e.param(), null, null));
         }
-        return http.post(call, url(endpoint, stream), headers(provider, stream), VertxBuffers.wrap(body),
+        return post(call, url(endpoint, stream), body, stream);
+    }
+
+    private Future<HttpClientResponse> post(UpstreamCall call, String url, byte[] body, boolean stream) {
+        Endpoint endpoint = call.endpoint();
+        Provider provider = endpoint.provider();
+        return http.post(call, url, headers(provider, stream), VertxBuffers.wrap(body),
                         provider.timeouts().connectMs(), provider.timeouts().idleMs())
                 .compose(response -> {
                     if (response.statusCode() / 100 == 2) {
@@ -101,12 +135,18 @@ public final class GeminiAdapter implements ProviderAdapter {
      * its API version ({@code /v1beta}, {@code /v1}) keeps it.
      */
     static String url(Endpoint endpoint, boolean stream) {
+        return method(endpoint, stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    }
+
+    /** The URL of one method ({@code :generateContent}, {@code :batchEmbedContents}...) of the endpoint's model. */
+    static String method(Endpoint endpoint, String method) {
         String base = endpoint.provider().baseUrl();
-        String model = endpoint.upstreamModel();
-        String resource = model.startsWith("models/") || model.startsWith("tunedModels/") ? model : "models/" + model;
         String version = base.endsWith("/v1beta") || base.endsWith("/v1") ? "" : "/v1beta";
-        return base + version + "/" + encodePath(resource)
-                + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return base + version + "/" + encodePath(resource(endpoint.upstreamModel())) + method;
+    }
+
+    private static String resource(String model) {
+        return model.startsWith("models/") || model.startsWith("tunedModels/") ? model : "models/" + model;
     }
 
     private static String encodePath(String path) {
