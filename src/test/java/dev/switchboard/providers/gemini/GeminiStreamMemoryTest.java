@@ -1,6 +1,7 @@
 package dev.switchboard.providers.gemini;
 
 import dev.switchboard.protocol.Json;
+import dev.switchboard.testing.RetainedSize;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

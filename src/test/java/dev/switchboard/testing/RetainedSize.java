@@ -1,4 +1,4 @@
-package dev.switchboard.providers.gemini;
+package dev.switchboard.testing;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -15,13 +15,14 @@ import java.util.Set;
  * Test helper: how much an object keeps, as a count of everything reachable from it — one per
  * object, plus the length of every array and string and the size of every collection. Two counts
  * taken at different points of a stream are equal exactly when no buffer, list or map grew.
- * Walks Switchboard's own classes by reflection and JDK collections through their API.
+ * Walks Switchboard's own classes (and the event-stream decoder's) by reflection, JDK collections
+ * through their API, and counts a byte buffer by its capacity.
  */
-final class RetainedSize {
+public final class RetainedSize {
     private RetainedSize() {
     }
 
-    static long of(Object root) {
+    public static long of(Object root) {
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object> todo = new ArrayDeque<>();
         todo.push(root);
@@ -52,7 +53,9 @@ final class RetainedSize {
                     push(todo, k);
                     push(todo, v);
                 });
-            } else if (type.getName().startsWith("dev.switchboard.")) {
+            } else if (o instanceof java.nio.ByteBuffer buffer) {
+                size += buffer.capacity();
+            } else if (type.getName().startsWith("dev.switchboard.") || type.getName().startsWith("software.amazon.eventstream.")) {
                 for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
                     for (Field f : c.getDeclaredFields()) {
                         if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
