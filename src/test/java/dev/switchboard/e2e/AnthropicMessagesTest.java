@@ -318,6 +318,73 @@ class AnthropicMessagesTest {
         assertThat(claude.last().json().path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
     }
 
+    /** An Anthropic upstream's answer reaches an Anthropic client whole: citations included, only identity and cost added. */
+    @Test
+    void anAnthropicUpstreamsAnswerComesBackWhole() {
+        FakeUpstream claude = upstream();
+        String cited = """
+                {"id":"msg_c","type":"message","role":"assistant","model":"claude-opus-4-7","content":[
+                  {"type":"text","text":"The grass is green.","citations":[{"type":"char_location","cited_text":"The grass is green.",
+                   "document_index":0,"document_title":"Notes","start_char_index":0,"end_char_index":19}]}],
+                 "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":40,"output_tokens":8}}""";
+        claude.enqueue(FakeUpstream.json(200, cited));
+        TestGateway gateway = claudeGateway(claude);
+
+        HttpResponse<String> response = gateway.post("/v1/messages", """
+                {"model":"test/claude","max_tokens":100,"messages":[{"role":"user","content":"What colour is the grass?"}]}""");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode message = Json.parse(response.body());
+        assertThat(message.path("content")).isEqualTo(Json.parse(cited).path("content"));
+        assertThat(message.path("id").asText()).isEqualTo(response.headers().firstValue("x-generation-id").orElseThrow());
+        assertThat(message.path("model").asText()).isEqualTo("test/claude");
+        assertThat(message.path("usage").path("input_tokens").asLong()).isEqualTo(40);
+        // 40 × $3/M + 8 × $15/M
+        assertThat(message.path("usage").path("cost").decimalValue()).isEqualByComparingTo("0.00024");
+    }
+
+    @Test
+    void anAnthropicUpstreamsStreamComesBackEventForEvent() {
+        FakeUpstream claude = upstream();
+        String upstreamStream = Fixtures.text("anthropic/docs_stream_basic.sse");
+        claude.enqueue(sseEvents(upstreamStream, 1));
+        TestGateway gateway = claudeGateway(claude);
+
+        HttpResponse<String> response = gateway.post("/v1/messages", """
+                {"model":"test/claude","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"Hello"}]}""");
+
+        List<JsonNode> sent = dataOf(upstreamStream);
+        List<JsonNode> received = dataOf(response.body());
+        assertThat(received).hasSameSizeAs(sent);
+        for (int i = 0; i < sent.size(); i++) {
+            JsonNode expected = sent.get(i).deepCopy();
+            JsonNode actual = received.get(i);
+            switch (expected.path("type").asText()) {
+                case "message_start" -> {
+                    assertThat(actual.at("/message/model").asText()).isEqualTo("test/claude");
+                    assertThat(actual.at("/message/id").asText()).startsWith("gen-");
+                    var expectedMessage = (com.fasterxml.jackson.databind.node.ObjectNode) expected.get("message");
+                    for (String field : List.of("id", "model", "provider")) {
+                        expectedMessage.set(field, actual.at("/message/" + field));
+                    }
+                }
+                case "message_delta" -> {
+                    assertThat(actual.at("/usage/cost").isNumber()).as("cost added").isTrue();
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("usage")).set("cost", actual.at("/usage/cost"));
+                }
+                default -> {
+                }
+            }
+            assertThat(actual).as("event %d", i).isEqualTo(expected);
+        }
+    }
+
+    /** The data of every SSE event but pings (keep-alives may differ). */
+    private static List<JsonNode> dataOf(String sse) {
+        return sse.lines().filter(l -> l.startsWith("data:")).map(l -> Json.parse(l.substring(5).trim()))
+                .filter(d -> !d.path("type").asText().equals("ping")).toList();
+    }
+
     @Test
     void countTokensUsesTheModelsTokenizer() {
         TestGateway gateway = gateway("providers:\n  - { id: demo, tokens_per_second: 1000 }\n");

@@ -14,11 +14,16 @@ import java.io.IOException;
  * ({@code provider}, {@code usage.cost}) are kept; Anthropic clients ignore what they don't know.
  */
 public final class ChatToMessage {
+    /** Where an Anthropic upstream's own message rides in a completion (set by the Anthropic adapter). */
+    static final String ORIGINAL = "x_anthropic_message";
     private ChatToMessage() {
     }
 
     public static byte[] fromCompletion(byte[] completionJson) {
         JsonNode completion = Json.parse(completionJson);
+        if (completion.path(ORIGINAL).isObject()) {
+            return original(completion, (ObjectNode) completion.get(ORIGINAL));
+        }
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
         ObjectNode out = Json.object()
@@ -56,6 +61,22 @@ public final class ChatToMessage {
             out.set("provider", completion.get("provider"));
         }
         return Json.bytes(out);
+    }
+
+    /**
+     * An Anthropic upstream's own message (the client spoke the Messages API too), given back
+     * whole — citations, server-tool blocks and all — with Switchboard's id, model, provider and cost.
+     */
+    private static byte[] original(JsonNode completion, ObjectNode message) {
+        message.put("id", completion.path("id").asText());
+        message.put("model", completion.path("model").asText());
+        if (completion.has("provider")) {
+            message.set("provider", completion.get("provider"));
+        }
+        if (message.path("usage").isObject() && completion.path("usage").has("cost")) {
+            ((ObjectNode) message.get("usage")).set("cost", completion.path("usage").get("cost"));
+        }
+        return Json.bytes(message);
     }
 
     /** Tool arguments are a JSON string in OpenAI and an object in Anthropic; unparseable text is kept under "raw". */

@@ -17,6 +17,8 @@ import java.util.Map;
  * chunk becomes {@code event: error}. Holds only the open block's position, not the text.
  */
 public final class ChunksToEvents {
+    /** Where an Anthropic upstream's own event rides in a chunk (set by the Anthropic adapter). */
+    static final String ORIGINAL_EVENT = "x_anthropic_event";
     private static final byte[] PING = event("ping", Json.object().put("type", "ping"));
 
     private boolean started;
@@ -30,6 +32,10 @@ public final class ChunksToEvents {
     private final Map<Integer, Integer> toolBlocks = new HashMap<>(4);
     private String stopReason;
     private JsonNode usage;
+    /** The upstream's own events are given back (an Anthropic upstream); see {@link #original}. */
+    private boolean passThrough;
+    private ObjectNode heldDelta;
+    private JsonNode heldStop;
 
     /** One OpenAI chunk (the JSON of an SSE data line). */
     public void chunk(byte[] json, ByteSink out) {
@@ -39,6 +45,17 @@ public final class ChunksToEvents {
         JsonNode chunk = Json.parse(json);
         if (chunk.has("error")) {
             error(chunk.get("error"), out);
+            return;
+        }
+        if (chunk.has(ORIGINAL_EVENT)) {
+            original(chunk, chunk.get(ORIGINAL_EVENT), out);
+            return;
+        }
+        if (passThrough) {
+            // the upstream's own events carry this answer; the canonical chunks only bring the cost
+            if (chunk.hasNonNull("usage")) {
+                usage = chunk.get("usage");
+            }
             return;
         }
         start(chunk, out);
@@ -81,6 +98,38 @@ public final class ChunksToEvents {
         }
     }
 
+    /**
+     * An Anthropic upstream's own event (the client spoke the Messages API too): given back as it
+     * came, with Switchboard's id and model on {@code message_start}; {@code message_delta} and
+     * {@code message_stop} wait for the end, when the cost is known.
+     */
+    private void original(JsonNode chunk, JsonNode event, ByteSink out) {
+        passThrough = true;
+        String type = event.path("type").asText("");
+        switch (type) {
+            case "message_start" -> {
+                started = true;
+                ObjectNode start = event.deepCopy();
+                ObjectNode message = (ObjectNode) start.path("message");
+                if (message != null && message.isObject()) {
+                    if (!message.path("usage").isObject()) {
+                        // Anthropic always sends it; a client's accumulator needs it
+                        message.putObject("usage").put("input_tokens", 0).put("output_tokens", 0);
+                    }
+                    message.put("id", chunk.path("id").asText());
+                    message.put("model", chunk.path("model").asText());
+                    if (chunk.has("provider")) {
+                        message.set("provider", chunk.get("provider"));
+                    }
+                }
+                out.append(event(type, start));
+            }
+            case "message_delta" -> heldDelta = event.deepCopy();
+            case "message_stop" -> heldStop = event;
+            default -> out.append(event(type.isEmpty() ? "unknown" : type, event));
+        }
+    }
+
     /** The gateway is still waiting for the first token. */
     public void keepalive(ByteSink out) {
         if (!finished) {
@@ -91,6 +140,18 @@ public final class ChunksToEvents {
     /** The OpenAI stream ended ({@code [DONE]}): close the open block and the message. */
     public void done(ByteSink out) {
         if (finished) {
+            return;
+        }
+        if (passThrough && heldDelta != null) {
+            if (!heldDelta.path("usage").isObject()) {
+                // the upstream reported none: the counts Switchboard made (and charged)
+                heldDelta.set("usage", ChatToMessage.usage(usage == null ? Json.object() : usage));
+            } else if (usage != null && usage.has("cost")) {
+                ((ObjectNode) heldDelta.get("usage")).set("cost", usage.get("cost"));
+            }
+            out.append(event("message_delta", heldDelta));
+            out.append(event("message_stop", heldStop != null ? heldStop : Json.object().put("type", "message_stop")));
+            finished = true;
             return;
         }
         start(null, out);

@@ -44,7 +44,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
                 .compose(body -> {
                     try {
-                        return Future.succeededFuture(MessagesResponse.toCompletion(body.getBytes(), nowSeconds()));
+                        return Future.succeededFuture(MessagesResponse.toCompletion(body.getBytes(), nowSeconds(),
+                                call.request().anthropicOriginal() != null));
                     } catch (UnusableResponse e) {
                         return Future.failedFuture(new UpstreamFailure.InvalidResponse(call.endpoint().id(), e.getMessage()));
                     }
@@ -53,7 +54,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public Future<ChunkStream> stream(UpstreamCall call) {
-        return send(call, true).map(response -> new AnthropicChunkStream(call, response, nowSeconds()));
+        return send(call, true).map(response -> new AnthropicChunkStream(call, response, nowSeconds(),
+                call.request().anthropicOriginal() != null));
     }
 
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */

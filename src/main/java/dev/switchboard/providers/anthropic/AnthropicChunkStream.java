@@ -26,10 +26,10 @@ final class AnthropicChunkStream implements ChunkStream, SseParser.Listener {
     private Listener listener;
     private boolean finished;
 
-    AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds) {
+    AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds, boolean keepOriginal) {
         this.call = call;
         this.response = response;
-        this.translator = new StreamTranslator(this::chunk, createdSeconds);
+        this.translator = new StreamTranslator(this::chunk, createdSeconds, keepOriginal);
     }
 
     @Override

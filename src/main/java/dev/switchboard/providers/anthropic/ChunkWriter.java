@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 final class ChunkWriter {
     /** OpenRouter's name for Anthropic's thinking format in {@code reasoning_details}. */
     static final String REASONING_FORMAT = "anthropic-claude-v1";
+    /** The member of a chunk that carries an upstream event for a Messages API client. */
+    static final String ORIGINAL_EVENT = "x_anthropic_event";
     private static final byte[] CHOICE_START = "{\"index\":0,\"delta\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHOICE_END = ",\"finish_reason\":null}]}".getBytes(StandardCharsets.US_ASCII);
 
@@ -65,6 +67,13 @@ final class ChunkWriter {
         begin().ascii("{\"reasoning_details\":[{\"type\":\"reasoning.encrypted\",\"data\":").jsonString(data)
                 .ascii(",\"index\":").ascii(Integer.toString(index))
                 .ascii(",\"format\":\"").ascii(REASONING_FORMAT).ascii("\"}]}").append(CHOICE_END);
+        return done();
+    }
+
+    /** A chunk with an empty delta that carries one upstream event whole, under {@value #ORIGINAL_EVENT}. */
+    byte[] original(JsonNode event) {
+        begin().ascii("{},\"finish_reason\":null}],\"").ascii(ORIGINAL_EVENT).ascii("\":").json(event)
+                .append((byte) '}');
         return done();
     }
 

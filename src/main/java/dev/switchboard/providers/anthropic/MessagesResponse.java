@@ -16,11 +16,21 @@ import java.io.IOException;
  * redacted thinking as {@code reasoning.encrypted}); server-tool blocks are dropped. Pure.
  */
 final class MessagesResponse {
+    /** The member that carries the upstream's own message for a Messages API client. */
+    static final String ORIGINAL = "x_anthropic_message";
     private MessagesResponse() {
     }
 
     /** @throws UnusableResponse when {@code body} is not an Anthropic message */
     static byte[] toCompletion(byte[] body, long createdSeconds) {
+        return toCompletion(body, createdSeconds, false);
+    }
+
+    /**
+     * {@code keepOriginal}: the client spoke the Messages API itself, so the Anthropic message
+     * rides along under {@value #ORIGINAL} for its answer to be given back whole (citations and all).
+     */
+    static byte[] toCompletion(byte[] body, long createdSeconds, boolean keepOriginal) {
         JsonNode message = parse(body);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
@@ -74,6 +84,9 @@ final class MessagesResponse {
         counts.update(message.get("usage"));
         if (counts.reported()) {
             out.set("usage", counts.toOpenAi());
+        }
+        if (keepOriginal) {
+            out.set(ORIGINAL, message);
         }
         return Json.bytes(out);
     }

@@ -47,9 +47,17 @@ final class StreamTranslator {
     private boolean roleSent;
     private boolean stopped;
 
+    /** The client spoke the Messages API: each upstream event also goes out whole, for it to be given back as it came. */
+    private final boolean keepOriginal;
+
     StreamTranslator(Consumer<byte[]> out, long createdSeconds) {
+        this(out, createdSeconds, false);
+    }
+
+    StreamTranslator(Consumer<byte[]> out, long createdSeconds, boolean keepOriginal) {
         this.out = out;
         this.chunks = new ChunkWriter(createdSeconds);
+        this.keepOriginal = keepOriginal;
     }
 
     /**
@@ -65,6 +73,13 @@ final class StreamTranslator {
         }
         JsonNode json = parse(data);
         String type = json.path("type").asText(event == null ? "" : event);
+        if (keepOriginal && !type.equals("error")) {
+            // ahead of the event's own chunks, so the Messages API side knows from the first chunk on
+            if (type.equals("message_start")) {
+                chunks.identify(json.path("message").path("id").asText(""), json.path("message").path("model").asText(""));
+            }
+            out.accept(chunks.original(json));
+        }
         switch (type) {
             case "message_start" -> messageStart(json.path("message"));
             case "content_block_start" -> blockStart(json.path("index").asInt(-1), json.path("content_block"));
