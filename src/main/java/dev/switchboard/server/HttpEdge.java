@@ -3,18 +3,11 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.accounting.AccessDenied;
 import dev.switchboard.accounting.Accounts;
-import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
-import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
-import dev.switchboard.protocol.MalformedJsonException;
-import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
-import dev.switchboard.protocol.anthropic.MessagesToChat;
-import dev.switchboard.protocol.openai.ChatRequest;
-import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
 import dev.switchboard.store.StoreException;
@@ -40,8 +33,6 @@ import java.util.function.Consumer;
  */
 final class HttpEdge {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
-    /** Attribution headers are stored with every generation; longer values are cut. */
-    static final int MAX_ATTRIBUTION_LENGTH = 256;
 
     private final Gateway gateway;
     private final ProviderAdapters adapters;
@@ -50,11 +41,13 @@ final class HttpEdge {
     private final BooleanSupplier ready;
     private final Accounts accounts;
     private final AccountRoutes accountRoutes;
+    private final InferenceRoutes inferenceRoutes;
 
     HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready) {
         this.gateway = gateway;
         this.accounts = gateway.accounts();
         this.accountRoutes = new AccountRoutes(this, accounts);
+        this.inferenceRoutes = new InferenceRoutes(gateway, adapters, vertx);
         this.adapters = adapters;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
@@ -76,24 +69,10 @@ final class HttpEdge {
         String path = apiPath(request.path());
         HttpMethod method = request.method();
         switch (path) {
-            case "/v1/chat/completions" -> {
+            case "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens" -> {
                 requireMethod(method, HttpMethod.POST, path);
                 when(request, accounts.inference(secret(request)),
-                        caller -> readBody(request, body -> chatCompletion(request, body, caller)));
-            }
-            case "/v1/embeddings" -> {
-                requireMethod(method, HttpMethod.POST, path);
-                when(request, accounts.inference(secret(request)),
-                        caller -> readBody(request, body -> embeddings(request, body, caller)));
-            }
-            case "/v1/messages" -> {
-                requireMethod(method, HttpMethod.POST, path);
-                when(request, accounts.inference(secret(request)),
-                        caller -> readBody(request, body -> messages(request, body, caller)));
-            }
-            case "/v1/messages/count_tokens" -> {
-                requireMethod(method, HttpMethod.POST, path);
-                when(request, accounts.inference(secret(request)), caller -> readBody(request, body -> countTokens(request, body)));
+                        caller -> readBody(request, body -> inferenceRoutes.serve(path, request, body, caller)));
             }
             case "/v1/models" -> {
                 requireMethod(method, HttpMethod.GET, path);
@@ -137,104 +116,6 @@ final class HttpEdge {
 
     private Optional<Model> listedModel(String id) {
         return gateway.catalog().find(id).filter(Model::listed);
-    }
-
-    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller) {
-        complete(request, decode(body), new ResponseSink(request.response()), caller);
-    }
-
-    private void embeddings(HttpServerRequest request, byte[] body, Caller caller) {
-        EmbeddingRequest embedding;
-        try {
-            embedding = EmbeddingRequest.decode(body);
-        } catch (MalformedJsonException e) {
-            throw GatewayError.badRequest(null, e.getMessage());
-        } catch (InvalidRequestException e) {
-            throw GatewayError.badRequest(e.param(), e.getMessage());
-        }
-        Attribution app = attribution(request);
-        gateway.embeddings(embedding, new ResponseSink(request.response()), caller, app.app(), app.url(), adapters, vertx);
-    }
-
-    /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
-    private void messages(HttpServerRequest request, byte[] body, Caller caller) {
-        ChatRequest chat = decode(translated(body), new AnthropicOriginal(body, request.getHeader("anthropic-beta")));
-        complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
-    }
-
-    /** {@code /v1/messages/count_tokens}: the prompt's tokens with the model's tokenizer. */
-    private void countTokens(HttpServerRequest request, byte[] body) {
-        ChatRequest chat = decode(translated(injectMaxTokens(body)));
-        Model model = listedModel(chat.model())
-                .orElseThrow(() -> GatewayError.notFound("Model \"" + chat.model() + "\" does not exist"));
-        long tokens = dev.switchboard.accounting.TokenCounter.countPrompt(chat.messages(), chat.field("tools"),
-                model.tokenizer());
-        sendJson(request.response(), 200, Json.object().put("input_tokens", tokens));
-    }
-
-    /** count_tokens takes no max_tokens; the translation wants one. */
-    private static byte[] injectMaxTokens(byte[] body) {
-        try {
-            JsonNode root = Json.MAPPER.readTree(body);
-            if (root instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("max_tokens")) {
-                object.put("max_tokens", 1);
-                return Json.bytes(object);
-            }
-        } catch (java.io.IOException e) {
-            // the translation reports the malformed JSON
-        }
-        return body;
-    }
-
-    private static byte[] translated(byte[] anthropicBody) {
-        try {
-            return MessagesToChat.toChat(anthropicBody);
-        } catch (MalformedJsonException e) {
-            throw GatewayError.badRequest(null, e.getMessage());
-        } catch (InvalidRequestException e) {
-            throw GatewayError.badRequest(e.param(), e.getMessage());
-        }
-    }
-
-    private static ChatRequest decode(byte[] body) {
-        return decode(body, null);
-    }
-
-    private static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
-        try {
-            return ChatRequest.decode(body, anthropicOriginal);
-        } catch (MalformedJsonException e) {
-            throw GatewayError.badRequest(null, e.getMessage());
-        } catch (InvalidRequestException e) {
-            throw GatewayError.badRequest(e.param(), e.getMessage());
-        }
-    }
-
-    private void complete(HttpServerRequest request, ChatRequest chat, dev.switchboard.gateway.ClientSink sink,
-                          Caller caller) {
-        Attribution app = attribution(request);
-        gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), adapters, vertx);
-    }
-
-    /** The app a request is for: {@code X-Title} (or {@code X-OpenRouter-Title}), else its {@code HTTP-Referer}. */
-    private record Attribution(String app, String url) {
-    }
-
-    private static Attribution attribution(HttpServerRequest request) {
-        String referer = attribution(request.getHeader("http-referer"));
-        String title = attribution(request.getHeader("x-title"));
-        if (title == null) {
-            title = attribution(request.getHeader("x-openrouter-title"));
-        }
-        return new Attribution(title != null ? title : referer, referer);
-    }
-
-    private static String attribution(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String value = header.strip();
-        return value.length() > MAX_ATTRIBUTION_LENGTH ? value.substring(0, MAX_ATTRIBUTION_LENGTH) : value;
     }
 
     /** The caller's secret: {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic clients send it. */

@@ -1,0 +1,145 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.Caller;
+import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.catalog.Model;
+import dev.switchboard.gateway.ClientSink;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.protocol.InvalidRequestException;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.MalformedJsonException;
+import dev.switchboard.protocol.anthropic.AnthropicOriginal;
+import dev.switchboard.protocol.anthropic.MessagesToChat;
+import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.EmbeddingRequest;
+import dev.switchboard.providers.ProviderAdapters;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * The inference routes of one event loop, once the caller is known and the body read: chat
+ * completions, embeddings, and the Anthropic Messages API (translated to a chat completion and
+ * answered through {@link AnthropicSink}). Bodies are decoded here; every decoding error is a 400
+ * naming the field.
+ */
+final class InferenceRoutes {
+    /** Attribution headers are stored with every generation; longer values are cut. */
+    static final int MAX_ATTRIBUTION_LENGTH = 256;
+
+    private final Gateway gateway;
+    private final ProviderAdapters adapters;
+    private final Vertx vertx;
+
+    InferenceRoutes(Gateway gateway, ProviderAdapters adapters, Vertx vertx) {
+        this.gateway = gateway;
+        this.adapters = adapters;
+        this.vertx = vertx;
+    }
+
+    void serve(String path, HttpServerRequest request, byte[] body, Caller caller) {
+        switch (path) {
+            case "/v1/chat/completions" -> chatCompletion(request, body, caller);
+            case "/v1/embeddings" -> embeddings(request, body, caller);
+            case "/v1/messages" -> messages(request, body, caller);
+            case "/v1/messages/count_tokens" -> countTokens(request, body);
+            default -> throw GatewayError.notFound("No route for " + path);
+        }
+    }
+
+    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller) {
+        complete(request, decode(body), new ResponseSink(request.response()), caller);
+    }
+
+    private void embeddings(HttpServerRequest request, byte[] body, Caller caller) {
+        EmbeddingRequest embedding = decoded(() -> EmbeddingRequest.decode(body));
+        Attribution app = attribution(request);
+        gateway.embeddings(embedding, new ResponseSink(request.response()), caller, app.app(), app.url(), adapters, vertx);
+    }
+
+    /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
+    private void messages(HttpServerRequest request, byte[] body, Caller caller) {
+        ChatRequest chat = decode(translated(body), new AnthropicOriginal(body, request.getHeader("anthropic-beta")));
+        complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
+    }
+
+    /** {@code /v1/messages/count_tokens}: the prompt's tokens with the model's tokenizer. */
+    private void countTokens(HttpServerRequest request, byte[] body) {
+        ChatRequest chat = decode(translated(injectMaxTokens(body)));
+        Model model = gateway.catalog().find(chat.model()).filter(Model::listed)
+                .orElseThrow(() -> GatewayError.notFound("Model \"" + chat.model() + "\" does not exist"));
+        long tokens = TokenCounter.countPrompt(chat.messages(), chat.field("tools"),
+                model.tokenizer());
+        HttpEdge.sendJson(request.response(), 200, Json.object().put("input_tokens", tokens));
+    }
+
+    /** count_tokens takes no max_tokens; the translation wants one. */
+    private static byte[] injectMaxTokens(byte[] body) {
+        try {
+            JsonNode root = Json.MAPPER.readTree(body);
+            if (root instanceof ObjectNode object && !object.has("max_tokens")) {
+                object.put("max_tokens", 1);
+                return Json.bytes(object);
+            }
+        } catch (IOException e) {
+            // the translation reports the malformed JSON
+        }
+        return body;
+    }
+
+    private static byte[] translated(byte[] anthropicBody) {
+        return decoded(() -> MessagesToChat.toChat(anthropicBody));
+    }
+
+    private static ChatRequest decode(byte[] body) {
+        return decode(body, null);
+    }
+
+    private static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
+        return decoded(() -> ChatRequest.decode(body, anthropicOriginal));
+    }
+
+    private void complete(HttpServerRequest request, ChatRequest chat, ClientSink sink,
+                          Caller caller) {
+        Attribution app = attribution(request);
+        gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), adapters, vertx);
+    }
+
+    /** The app a request is for: {@code X-Title} (or {@code X-OpenRouter-Title}), else its {@code HTTP-Referer}. */
+    private record Attribution(String app, String url) {
+    }
+
+    private static Attribution attribution(HttpServerRequest request) {
+        String referer = attribution(request.getHeader("http-referer"));
+        String title = attribution(request.getHeader("x-title"));
+        if (title == null) {
+            title = attribution(request.getHeader("x-openrouter-title"));
+        }
+        return new Attribution(title != null ? title : referer, referer);
+    }
+
+    private static String attribution(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        return value.length() > MAX_ATTRIBUTION_LENGTH ? value.substring(0, MAX_ATTRIBUTION_LENGTH) : value;
+    }
+
+
+    /** Runs a decoder, turning its complaints into 400s. */
+    private static <T> T decoded(Supplier<T> decoder) {
+        try {
+            return decoder.get();
+        } catch (MalformedJsonException e) {
+            throw GatewayError.badRequest(null, e.getMessage());
+        } catch (InvalidRequestException e) {
+            throw GatewayError.badRequest(e.param(), e.getMessage());
+        }
+    }
+}
