@@ -184,6 +184,7 @@ final class ChatCompletion {
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
         byte[] body = output.rewrite(identity(attempt.endpoint), metering.json());
         finish();
+        gateway.stats().success(attempt.endpoint.id(), latencyMs, latencyMs, metering.usage().completionTokens(), false);
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
                 output.finishReason(), false, false, latencyMs, failures.size() + 1));
         if (!sink.closed()) {
@@ -216,6 +217,7 @@ final class ChatCompletion {
         attempt.cancel.cancel();
         Endpoint endpoint = attempt.endpoint;
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
+        gateway.recordFailure(endpoint, failure);
         if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
             Duration wait = error.retryAfter() != null ? error.retryAfter()
                     : Duration.ofMillis(gateway.limits().defaultCooldownMs());
@@ -239,6 +241,11 @@ final class ChatCompletion {
     /** Ends the response after a stream completed or broke, with the stream's last events, and settles it. */
     void streamEnded(Attempt attempt, byte[] last, Metering metering, String upstreamId, String finishReason) {
         finish();
+        if ("error".equals(finishReason)) {
+            gateway.stats().error(attempt.endpoint.id());
+        } else if (latencyMs != null) {
+            gateway.stats().success(attempt.endpoint.id(), latencyMs, elapsedMs(), metering.usage().completionTokens(), true);
+        }
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
                 false, latencyMs, failures.size() + 1));
         if (!sink.closed()) {

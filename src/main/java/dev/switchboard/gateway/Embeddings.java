@@ -180,6 +180,7 @@ final class Embeddings {
         usage.put("total_tokens", metering.usage().promptTokens());
         usage.put("cost", metering.cost());
         finish();
+        gateway.stats().success(endpoint.id(), latencyMs, latencyMs, 0, false);
         accounting.settle(new RequestAccounting.Outcome(endpoint, metering, null, null, false, false, latencyMs,
                 failures.size() + 1));
         if (!sink.closed()) {
@@ -195,6 +196,7 @@ final class Embeddings {
         stopTimer();
         cancel.cancel();
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
+        gateway.recordFailure(endpoint, failure);
         if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
             gateway.cooldowns().coolDown(endpoint.id(), error.retryAfter() != null ? error.retryAfter()
                     : Duration.ofMillis(gateway.limits().defaultCooldownMs()));

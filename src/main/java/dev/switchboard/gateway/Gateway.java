@@ -3,14 +3,17 @@ package dev.switchboard.gateway;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingSignals;
 import dev.switchboard.stats.EndpointCooldowns;
+import dev.switchboard.stats.LiveStats;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
@@ -26,6 +29,7 @@ public final class Gateway {
     private final Accounts accounts;
     private final Router router;
     private final EndpointCooldowns cooldowns;
+    private final LiveStats stats;
     private final SwitchboardConfig.Routing limits;
     private final long keepaliveMs;
     private final Clock clock;
@@ -41,6 +45,7 @@ public final class Gateway {
         this.accounts = accounts;
         this.router = new Router(random);
         this.cooldowns = new EndpointCooldowns(clock);
+        this.stats = new LiveStats(clock, cooldowns);
         this.limits = limits;
         this.keepaliveMs = keepaliveMs;
         this.clock = clock;
@@ -83,6 +88,28 @@ public final class Gateway {
 
     public EndpointCooldowns cooldowns() {
         return cooldowns;
+    }
+
+    /**
+     * A failed attempt counts against the endpoint's uptime, unless it was rate-limited (counted
+     * apart) or the request itself was at fault (a 4xx other than a key or model problem).
+     */
+    void recordFailure(Endpoint endpoint, UpstreamFailure failure) {
+        if (failure instanceof UpstreamFailure.ErrorStatus error) {
+            if (error.status() == 429) {
+                stats.rateLimited(endpoint.id());
+                return;
+            }
+            if (error.status() >= 400 && error.status() < 500 && !FailurePolicy.tryNextEndpoint(failure)) {
+                return;
+            }
+        }
+        stats.error(endpoint.id());
+    }
+
+    /** Live per-endpoint statistics from this node's traffic. */
+    public LiveStats stats() {
+        return stats;
     }
 
     RoutingSignals signals() {

@@ -1,13 +1,16 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.accounting.CostCalculator;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.protocol.Json;
-import dev.switchboard.stats.EndpointCooldowns;
+import dev.switchboard.stats.EndpointStats;
+import dev.switchboard.stats.LiveStats;
 
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
@@ -64,7 +67,15 @@ final class CatalogJson {
         return node;
     }
 
-    static ObjectNode endpoints(Model m, EndpointCooldowns cooldowns) {
+    /** {p50, p75, p90, p99}, or null without data. */
+    private static JsonNode percentiles(EndpointStats.Percentiles p) {
+        if (p == null) {
+            return NullNode.getInstance();
+        }
+        return Json.object().put("p50", p.p50()).put("p75", p.p75()).put("p90", p.p90()).put("p99", p.p99());
+    }
+
+    static ObjectNode endpoints(Model m, LiveStats stats) {
         ObjectNode data = Json.object()
                 .put("id", m.id().value())
                 .put("name", m.name())
@@ -90,12 +101,13 @@ final class CatalogJson {
             node.putNull("quantization");
             ArrayNode parameters = node.putArray("supported_parameters");
             new TreeSet<>(e.supportedParameters()).forEach(parameters::add);
-            node.put("status", cooldowns.coolingDown(e.id()) ? "cooldown" : "ok");
-            node.putNull("uptime_last_5m");
-            node.putNull("uptime_last_30m");
-            node.putNull("uptime_last_1d");
-            node.putNull("latency_last_30m");
-            node.putNull("throughput_last_30m");
+            LiveStats.View live = stats.view(e.id());
+            node.put("status", live.status());
+            node.put("uptime_last_5m", live.uptime5m());
+            node.put("uptime_last_30m", live.uptime30m());
+            node.put("uptime_last_1d", live.uptime1d());
+            node.set("latency_last_30m", percentiles(live.latency30m()));
+            node.set("throughput_last_30m", percentiles(live.throughput30m()));
             node.put("supports_implicit_caching", e.pricing().inputCacheRead() != null);
             ObjectNode policy = node.putObject("data_policy");
             var dataPolicy = e.provider().dataPolicy();

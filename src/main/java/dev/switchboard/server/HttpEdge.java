@@ -104,7 +104,7 @@ final class HttpEdge {
         Model model = listedModel(id).orElseThrow(() -> GatewayError.notFound("Model \"" + id + "\" does not exist"));
         HttpServerResponse response = request.response();
         if (parts.length == 6) {
-            sendJson(response, 200, CatalogJson.endpoints(model, gateway.cooldowns()));
+            sendJson(response, 200, CatalogJson.endpoints(model, gateway.stats()));
         } else if (modelPath) {
             var body = Json.object();
             body.set("data", CatalogJson.model(model));

@@ -1,0 +1,163 @@
+package dev.switchboard.stats;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One endpoint's recent attempts in one-minute buckets: outcome counts for the last day, and
+ * latency and throughput histograms (HdrHistogram, concurrent writers) for the last 30 minutes.
+ * Recording is lock-free; a bucket whose minute has passed is replaced by a fresh one. Reads merge
+ * the buckets of a window.
+ */
+public final class EndpointStats {
+    static final int DAY_MINUTES = 24 * 60;
+    static final int HISTOGRAM_MINUTES = 30;
+    /** Latency up to an hour in ms and throughput up to a million tokens/s, 2 significant digits. */
+    private static final long MAX_VALUE = 3_600_000;
+    private static final int DIGITS = 2;
+
+    /** Counts of one minute. */
+    static final class Counts {
+        final long minute;
+        final LongAdder successes = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder rateLimited = new LongAdder();
+
+        Counts(long minute) {
+            this.minute = minute;
+        }
+    }
+
+    /** Histograms of one minute. */
+    static final class Histograms {
+        final long minute;
+        final Histogram latencyMs = new ConcurrentHistogram(MAX_VALUE, DIGITS);
+        final Histogram tokensPerSecond = new ConcurrentHistogram(MAX_VALUE, DIGITS);
+
+        Histograms(long minute) {
+            this.minute = minute;
+        }
+    }
+
+    private final AtomicReferenceArray<Counts> counts = new AtomicReferenceArray<>(DAY_MINUTES);
+    private final AtomicReferenceArray<Histograms> histograms = new AtomicReferenceArray<>(HISTOGRAM_MINUTES);
+
+    /** A success: {@code latencyMs} to the first token (streams) or the answer; throughput when known. */
+    public void success(long minute, long latencyMs, Double tokensPerSecond) {
+        counts(minute).successes.increment();
+        Histograms h = histograms(minute);
+        h.latencyMs.recordValue(clamp(latencyMs));
+        if (tokensPerSecond != null && tokensPerSecond >= 0 && !tokensPerSecond.isInfinite()) {
+            h.tokensPerSecond.recordValue(clamp(Math.round(tokensPerSecond)));
+        }
+    }
+
+    public void error(long minute) {
+        counts(minute).errors.increment();
+    }
+
+    /** Rate-limited attempts are counted but left out of uptime, as OpenRouter does. */
+    public void rateLimited(long minute) {
+        counts(minute).rateLimited.increment();
+    }
+
+    /** Successes / (successes + errors) × 100 over the last {@code minutes} (this one included); null without data. */
+    public Double uptime(long now, int minutes) {
+        long ok = 0;
+        long failed = 0;
+        for (long m = now - Math.min(minutes, DAY_MINUTES) + 1; m <= now; m++) {
+            Counts c = counts.get(slot(m, DAY_MINUTES));
+            if (c != null && c.minute == m) {
+                ok += c.successes.sum();
+                failed += c.errors.sum();
+            }
+        }
+        return ok + failed == 0 ? null : 100.0 * ok / (ok + failed);
+    }
+
+    /** Attempts (successes and errors) over the last {@code minutes}. */
+    public long attempts(long now, int minutes) {
+        long total = 0;
+        for (long m = now - Math.min(minutes, DAY_MINUTES) + 1; m <= now; m++) {
+            Counts c = counts.get(slot(m, DAY_MINUTES));
+            if (c != null && c.minute == m) {
+                total += c.successes.sum() + c.errors.sum();
+            }
+        }
+        return total;
+    }
+
+    /** Latency percentiles (ms) over the last 30 minutes; null without data. */
+    public Percentiles latency(long now) {
+        return percentiles(now, true);
+    }
+
+    /** Throughput percentiles (tokens/s) over the last 30 minutes; null without data. */
+    public Percentiles throughput(long now) {
+        return percentiles(now, false);
+    }
+
+    /** p50, p75, p90 and p99 of a window. */
+    public record Percentiles(long p50, long p75, long p90, long p99) {
+    }
+
+    private Percentiles percentiles(long now, boolean latency) {
+        Histogram merged = new Histogram(MAX_VALUE, DIGITS);
+        for (long m = now - HISTOGRAM_MINUTES + 1; m <= now; m++) {
+            Histograms h = histograms.get(slot(m, HISTOGRAM_MINUTES));
+            if (h != null && h.minute == m) {
+                merged.add(latency ? h.latencyMs : h.tokensPerSecond);
+            }
+        }
+        if (merged.getTotalCount() == 0) {
+            return null;
+        }
+        return new Percentiles(merged.getValueAtPercentile(50), merged.getValueAtPercentile(75),
+                merged.getValueAtPercentile(90), merged.getValueAtPercentile(99));
+    }
+
+    private Counts counts(long minute) {
+        int slot = slot(minute, DAY_MINUTES);
+        while (true) {
+            Counts c = counts.get(slot);
+            if (c != null && c.minute == minute) {
+                return c;
+            }
+            if (c != null && c.minute > minute) {
+                return new Counts(minute); // a straggler from a minute already gone: not kept
+            }
+            Counts fresh = new Counts(minute);
+            if (counts.compareAndSet(slot, c, fresh)) {
+                return fresh;
+            }
+        }
+    }
+
+    private Histograms histograms(long minute) {
+        int slot = slot(minute, HISTOGRAM_MINUTES);
+        while (true) {
+            Histograms h = histograms.get(slot);
+            if (h != null && h.minute == minute) {
+                return h;
+            }
+            if (h != null && h.minute > minute) {
+                return new Histograms(minute);
+            }
+            Histograms fresh = new Histograms(minute);
+            if (histograms.compareAndSet(slot, h, fresh)) {
+                return fresh;
+            }
+        }
+    }
+
+    private static int slot(long minute, int size) {
+        return (int) Math.floorMod(minute, (long) size);
+    }
+
+    private static long clamp(long value) {
+        return Math.max(0, Math.min(MAX_VALUE, value));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.switchboard.stats;
+
+import dev.switchboard.catalog.EndpointId;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Live statistics of every endpoint, from Switchboard's own traffic: outcomes of each attempt,
+ * time to first token (or to the answer) and throughput. What the endpoints API and, later,
+ * routing read. In memory; one node's view.
+ */
+public final class LiveStats {
+    /** Below this uptime over 5 minutes an endpoint is degraded; below {@link #DOWN} (with enough attempts), down. */
+    static final double DEGRADED = 95.0;
+    static final double DOWN = 50.0;
+    static final long DOWN_MIN_ATTEMPTS = 3;
+
+    private final Clock clock;
+    private final EndpointCooldowns cooldowns;
+    private final ConcurrentHashMap<EndpointId, EndpointStats> endpoints = new ConcurrentHashMap<>();
+
+    public LiveStats(Clock clock, EndpointCooldowns cooldowns) {
+        this.clock = clock;
+        this.cooldowns = cooldowns;
+    }
+
+    /**
+     * An attempt that answered. {@code latencyMs}: to the first token (streams) or to the whole
+     * answer; {@code generationMs}: to the end; throughput is completion tokens over the time
+     * after the first token (streams) or over the whole time (not streamed).
+     */
+    public void success(EndpointId endpoint, long latencyMs, long generationMs, long completionTokens, boolean streamed) {
+        long span = streamed ? generationMs - latencyMs : generationMs;
+        Double throughput = completionTokens > 0 && span > 0 ? completionTokens * 1000.0 / span : null;
+        stats(endpoint).success(minute(), latencyMs, throughput);
+    }
+
+    public void error(EndpointId endpoint) {
+        stats(endpoint).error(minute());
+    }
+
+    public void rateLimited(EndpointId endpoint) {
+        stats(endpoint).rateLimited(minute());
+    }
+
+    /** What the endpoints API shows for one endpoint; fields are null without data. */
+    public record View(Double uptime5m, Double uptime30m, Double uptime1d, EndpointStats.Percentiles latency30m,
+                       EndpointStats.Percentiles throughput30m, String status) {
+    }
+
+    public View view(EndpointId endpoint) {
+        EndpointStats s = endpoints.get(endpoint);
+        String status = cooldowns.coolingDown(endpoint) ? "cooldown" : "ok";
+        if (s == null) {
+            return new View(null, null, null, null, null, status);
+        }
+        long now = minute();
+        Double uptime5m = s.uptime(now, 5);
+        if (status.equals("ok") && uptime5m != null) {
+            if (uptime5m < DOWN && s.attempts(now, 5) >= DOWN_MIN_ATTEMPTS) {
+                status = "down";
+            } else if (uptime5m < DEGRADED) {
+                status = "degraded";
+            }
+        }
+        return new View(uptime5m, s.uptime(now, 30), s.uptime(now, EndpointStats.DAY_MINUTES), s.latency(now),
+                s.throughput(now), status);
+    }
+
+    private EndpointStats stats(EndpointId endpoint) {
+        return endpoints.computeIfAbsent(endpoint, e -> new EndpointStats());
+    }
+
+    private long minute() {
+        return Math.floorDiv(clock.millis(), 60_000L);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Json;
+import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.Fixtures;
+import dev.switchboard.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+
+import java.util.stream.StreamSupport;
+
+import static dev.switchboard.testing.FakeUpstream.fixture;
+import static dev.switchboard.testing.FakeUpstream.sseEvents;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The endpoints API reports uptime, latency and throughput measured from this gateway's own traffic. */
+class EndpointStatsTest {
+
+    @Test
+    void trafficShowsUpInTheEndpointsApi() {
+        try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("providers:\n" + Upstreams.provider("steady", steady)
+                     + Upstreams.provider("flaky", flaky) + "models:\n" + Upstreams.model("test/model", "steady", "flaky"))) {
+            steady.always(fixture(200, "openai/chat_nonstream.json"));
+            flaky.always(fixture(500, "openai/error_401.json"));
+            String body = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"provider\":{\"order\":[\"flaky\",\"steady\"]}}";
+            for (int i = 0; i < 4; i++) {
+                assertThat(gateway.post("/v1/chat/completions", body).statusCode()).isEqualTo(200);
+            }
+            steady.enqueue(sseEvents(Fixtures.text("openai/chat_stream_text.sse"), 2));
+            assertThat(gateway.post("/v1/chat/completions", body.replace("{\"model\"", "{\"stream\":true,\"model\""))
+                    .statusCode()).isEqualTo(200);
+
+            JsonNode endpoints = Json.parse(gateway.get("/api/v1/models/test/model/endpoints").body())
+                    .path("data").path("endpoints");
+            JsonNode steadyStats = byTag(endpoints, "steady");
+            JsonNode flakyStats = byTag(endpoints, "flaky");
+
+            assertThat(steadyStats.path("uptime_last_5m").asDouble()).isEqualTo(100.0);
+            assertThat(steadyStats.path("uptime_last_1d").asDouble()).isEqualTo(100.0);
+            assertThat(steadyStats.path("status").asText()).isEqualTo("ok");
+            assertThat(steadyStats.path("latency_last_30m").path("p50").isNumber()).isTrue();
+            assertThat(steadyStats.path("latency_last_30m").path("p99").asLong())
+                    .isGreaterThanOrEqualTo(steadyStats.path("latency_last_30m").path("p50").asLong());
+            assertThat(steadyStats.path("throughput_last_30m").path("p50").isNumber()).isTrue();
+
+            assertThat(flakyStats.path("uptime_last_5m").asDouble()).isZero();
+            assertThat(flakyStats.path("status").asText()).isEqualTo("down");
+            assertThat(flakyStats.path("latency_last_30m").isNull()).isTrue();
+        }
+    }
+
+    private static JsonNode byTag(JsonNode endpoints, String tag) {
+        return StreamSupport.stream(endpoints.spliterator(), false)
+                .filter(e -> e.path("tag").asText().equals(tag)).findFirst().orElseThrow();
+    }
+}
