@@ -316,6 +316,9 @@ final class ChatCompletion {
         if (attempt != null) {
             attempt.cancel.cancel();
         }
+        if (attempt != null) {
+            gateway.stats().cancelled(attempt.endpoint.id());
+        }
         if (contentStarted && relay != null && attempt != null) {
             accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, relay.meteringSoFar(), relay.upstreamId(),
                     null, true, true, latencyMs, failures.size() + 1));

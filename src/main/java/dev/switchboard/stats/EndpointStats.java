@@ -25,6 +25,7 @@ public final class EndpointStats {
         final LongAdder successes = new LongAdder();
         final LongAdder errors = new LongAdder();
         final LongAdder rateLimited = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
 
         Counts(long minute) {
             this.minute = minute;
@@ -62,6 +63,25 @@ public final class EndpointStats {
     /** Rate-limited attempts are counted but left out of uptime, as OpenRouter does. */
     public void rateLimited(long minute) {
         counts(minute).rateLimited.increment();
+    }
+
+    /** The client left before the end: counted, not held against the provider. */
+    public void cancelled(long minute) {
+        counts(minute).cancelled.increment();
+    }
+
+    /** Rate-limited and cancelled attempts over the last {@code minutes}: {rateLimited, cancelled}. */
+    public long[] setAside(long now, int minutes) {
+        long limited = 0;
+        long cancelled = 0;
+        for (long m = now - Math.min(minutes, DAY_MINUTES) + 1; m <= now; m++) {
+            Counts c = counts.get(slot(m, DAY_MINUTES));
+            if (c != null && c.minute == m) {
+                limited += c.rateLimited.sum();
+                cancelled += c.cancelled.sum();
+            }
+        }
+        return new long[] {limited, cancelled};
     }
 
     /** Successes / (successes + errors) × 100 over the last {@code minutes} (this one included); null without data. */

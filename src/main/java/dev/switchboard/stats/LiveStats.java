@@ -44,6 +44,11 @@ public final class LiveStats {
         stats(endpoint).rateLimited(minute());
     }
 
+    /** The client left mid-answer: counted apart, not held against the provider. */
+    public void cancelled(EndpointId endpoint) {
+        stats(endpoint).cancelled(minute());
+    }
+
     /** What the endpoints API shows for one endpoint; fields are null without data. */
     public record View(Double uptime5m, Double uptime30m, Double uptime1d, EndpointStats.Percentiles latency30m,
                        EndpointStats.Percentiles throughput30m, String status) {

@@ -64,9 +64,22 @@ class LiveStatsTest {
         stats.error(endpoint);
         stats.rateLimited(endpoint);
         stats.rateLimited(endpoint);
+        stats.cancelled(endpoint);
 
         assertThat(stats.view(endpoint).uptime5m()).isCloseTo(90.0, within(1e-9));
         assertThat(stats.view(endpoint).status()).as("below 95% over 5 minutes").isEqualTo("degraded");
+    }
+
+    @Test
+    void rateLimitedAndCancelledAttemptsAreCountedApart() {
+        EndpointStats raw = new EndpointStats();
+        raw.rateLimited(100);
+        raw.cancelled(100);
+        raw.cancelled(101);
+        raw.success(101, 10, null);
+        assertThat(raw.setAside(101, 5)).containsExactly(1, 2);
+        assertThat(raw.attempts(101, 5)).isEqualTo(1);
+        assertThat(raw.uptime(101, 5)).isEqualTo(100.0);
     }
 
     @Test
