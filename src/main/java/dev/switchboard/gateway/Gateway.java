@@ -13,10 +13,12 @@ import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingSignals;
 import dev.switchboard.stats.EndpointCooldowns;
+import dev.switchboard.stats.EndpointStats;
 import dev.switchboard.stats.LiveStats;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -53,6 +55,18 @@ public final class Gateway {
             @Override
             public boolean coolingDown(EndpointId endpoint) {
                 return cooldowns.coolingDown(endpoint);
+            }
+
+            @Override
+            public OptionalDouble latencySeconds(EndpointId endpoint, int percentile) {
+                EndpointStats.Percentiles p = stats.latency30m(endpoint);
+                return p == null ? OptionalDouble.empty() : OptionalDouble.of(p.at(percentile) / 1000.0);
+            }
+
+            @Override
+            public OptionalDouble throughput(EndpointId endpoint, int percentile) {
+                EndpointStats.Percentiles p = stats.throughput30m(endpoint);
+                return p == null ? OptionalDouble.empty() : OptionalDouble.of(p.at(percentile));
             }
         };
     }

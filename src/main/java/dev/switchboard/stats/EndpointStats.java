@@ -122,6 +122,10 @@ public final class EndpointStats {
 
     /** p50, p75, p90 and p99 of a window. */
     public record Percentiles(long p50, long p75, long p90, long p99) {
+        /** The value at 50, 75, 90 or 99; the nearest of them for other percentiles. */
+        public long at(int percentile) {
+            return percentile <= 50 ? p50 : percentile <= 75 ? p75 : percentile <= 90 ? p90 : p99;
+        }
     }
 
     private Percentiles percentiles(long now, boolean latency) {

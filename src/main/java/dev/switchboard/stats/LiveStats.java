@@ -73,6 +73,35 @@ public final class LiveStats {
                 s.throughput(now), status);
     }
 
+    /** Latency percentiles over 30 minutes, for routing: computed at most once a second per endpoint. */
+    public EndpointStats.Percentiles latency30m(EndpointId endpoint) {
+        return recent(endpoint).latency();
+    }
+
+    /** Throughput percentiles over 30 minutes, for routing: computed at most once a second per endpoint. */
+    public EndpointStats.Percentiles throughput30m(EndpointId endpoint) {
+        return recent(endpoint).throughput();
+    }
+
+    /** Percentiles of one endpoint as of one second: merging 30 histograms per routing decision would cost too much. */
+    private record Recent(long second, EndpointStats.Percentiles latency, EndpointStats.Percentiles throughput) {
+    }
+
+    private final ConcurrentHashMap<EndpointId, Recent> recent = new ConcurrentHashMap<>();
+
+    private Recent recent(EndpointId endpoint) {
+        long second = Math.floorDiv(clock.millis(), 1_000L);
+        Recent cached = recent.get(endpoint);
+        if (cached != null && cached.second() == second) {
+            return cached;
+        }
+        EndpointStats s = endpoints.get(endpoint);
+        long now = minute();
+        Recent fresh = s == null ? new Recent(second, null, null) : new Recent(second, s.latency(now), s.throughput(now));
+        recent.put(endpoint, fresh);
+        return fresh;
+    }
+
     private EndpointStats stats(EndpointId endpoint) {
         return endpoints.computeIfAbsent(endpoint, e -> new EndpointStats());
     }

@@ -51,6 +51,38 @@ class EndpointStatsTest {
         }
     }
 
+    /** With a slow and a fast provider measured, sort: latency and preferred_max_latency pick the fast one. */
+    @Test
+    void routingBySpeedUsesWhatWasMeasured() {
+        try (FakeUpstream slow = FakeUpstream.start(); FakeUpstream fast = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("providers:\n" + Upstreams.provider("slow", slow)
+                     + Upstreams.provider("fast", fast) + "models:\n" + Upstreams.model("test/model", "slow", "fast"))) {
+            slow.always(FakeUpstream.delayed(300, fixture(200, "openai/chat_nonstream.json")));
+            fast.always(fixture(200, "openai/chat_nonstream.json"));
+            for (String only : new String[] {"slow", "fast", "slow", "fast"}) {
+                assertThat(gateway.post("/v1/chat/completions", request("\"only\":[\"" + only + "\"]")).statusCode())
+                        .isEqualTo(200);
+            }
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(servedBy(gateway, request("\"sort\":\"latency\""))).isEqualTo("Fast");
+                assertThat(servedBy(gateway, request("\"preferred_max_latency\":0.1"))).isEqualTo("Fast");
+            }
+            assertThat(servedBy(gateway, request("\"sort\":\"latency\",\"ignore\":[\"fast\"]"))).isEqualTo("Slow");
+        }
+    }
+
+    private static String request(String provider) {
+        return "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"provider\":{"
+                + provider + "}}";
+    }
+
+    private static String servedBy(TestGateway gateway, String body) {
+        var response = gateway.post("/v1/chat/completions", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.parse(response.body()).path("provider").asText();
+    }
+
     private static JsonNode byTag(JsonNode endpoints, String tag) {
         return StreamSupport.stream(endpoints.spliterator(), false)
                 .filter(e -> e.path("tag").asText().equals(tag)).findFirst().orElseThrow();
