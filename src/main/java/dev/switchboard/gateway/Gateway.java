@@ -54,7 +54,7 @@ public final class Gateway {
         this.signals = new RoutingSignals() {
             @Override
             public boolean coolingDown(EndpointId endpoint) {
-                return cooldowns.coolingDown(endpoint);
+                return cooldowns.coolingDown(endpoint) || stats.breakerOpen(endpoint);
             }
 
             @Override

@@ -19,10 +19,12 @@ public final class LiveStats {
     private final Clock clock;
     private final EndpointCooldowns cooldowns;
     private final ConcurrentHashMap<EndpointId, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    private final CircuitBreakers breakers;
 
     public LiveStats(Clock clock, EndpointCooldowns cooldowns) {
         this.clock = clock;
         this.cooldowns = cooldowns;
+        this.breakers = new CircuitBreakers(clock);
     }
 
     /**
@@ -34,10 +36,20 @@ public final class LiveStats {
         long span = streamed ? generationMs - latencyMs : generationMs;
         Double throughput = completionTokens > 0 && span > 0 ? completionTokens * 1000.0 / span : null;
         stats(endpoint).success(minute(), latencyMs, throughput);
+        breakers.success(endpoint);
     }
 
     public void error(EndpointId endpoint) {
-        stats(endpoint).error(minute());
+        EndpointStats s = stats(endpoint);
+        long now = minute();
+        s.error(now);
+        Double uptime = s.uptime(now, 5);
+        breakers.failure(endpoint, uptime != null && uptime < DOWN && s.attempts(now, 5) >= CircuitBreakers.RATE_MIN_ATTEMPTS);
+    }
+
+    /** True while the endpoint's circuit breaker is open: routing keeps it as a last resort. */
+    public boolean breakerOpen(EndpointId endpoint) {
+        return breakers.open(endpoint);
     }
 
     public void rateLimited(EndpointId endpoint) {
@@ -56,7 +68,7 @@ public final class LiveStats {
 
     public View view(EndpointId endpoint) {
         EndpointStats s = endpoints.get(endpoint);
-        String status = cooldowns.coolingDown(endpoint) ? "cooldown" : "ok";
+        String status = cooldowns.coolingDown(endpoint) ? "cooldown" : breakers.open(endpoint) ? "down" : "ok";
         if (s == null) {
             return new View(null, null, null, null, null, status);
         }

@@ -72,6 +72,31 @@ class EndpointStatsTest {
         }
     }
 
+    /** After five failures in a row an endpoint's breaker opens: it is kept only as a last resort. */
+    @Test
+    void anEndpointThatKeepsFailingIsSkippedWhileItsBreakerIsOpen() {
+        try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("providers:\n" + Upstreams.provider("steady", steady)
+                     + Upstreams.provider("flaky", flaky) + "models:\n" + Upstreams.model("test/model", "steady", "flaky"))) {
+            steady.always(fixture(200, "openai/chat_nonstream.json"));
+            flaky.always(fixture(500, "openai/error_401.json"));
+            for (int i = 0; i < 5; i++) {
+                assertThat(servedBy(gateway, request("\"order\":[\"flaky\",\"steady\"]"))).isEqualTo("Steady");
+            }
+            int flakyCalls = flaky.requestCount();
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(servedBy(gateway, request("\"sort\":\"price\""))).isEqualTo("Steady");
+                assertThat(servedBy(gateway, "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                        .isEqualTo("Steady");
+            }
+            assertThat(flaky.requestCount()).as("not tried while open").isEqualTo(flakyCalls);
+            JsonNode endpoints = Json.parse(gateway.get("/api/v1/models/test/model/endpoints").body())
+                    .path("data").path("endpoints");
+            assertThat(byTag(endpoints, "flaky").path("status").asText()).isEqualTo("down");
+        }
+    }
+
     private static String request(String provider) {
         return "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"provider\":{"
                 + provider + "}}";

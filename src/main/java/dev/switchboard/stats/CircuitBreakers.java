@@ -1,0 +1,62 @@
+package dev.switchboard.stats;
+
+import dev.switchboard.catalog.EndpointId;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One circuit breaker per endpoint. It opens after {@link #CONSECUTIVE_FAILURES} failures in a
+ * row, or when an endpoint fails more than half of at least {@link #RATE_MIN_ATTEMPTS} attempts
+ * in 5 minutes; while open, routing keeps the endpoint as a last resort. When the open time is
+ * over the breaker is half-open: the next attempts are probes, and one success closes it while
+ * one failure opens it again for twice as long (up to {@link #MAX_OPEN_MS}).
+ */
+public final class CircuitBreakers {
+    static final int CONSECUTIVE_FAILURES = 5;
+    static final long RATE_MIN_ATTEMPTS = 10;
+    static final long FIRST_OPEN_MS = 10_000;
+    static final long MAX_OPEN_MS = 300_000;
+
+    /** {@code openUntil} 0: closed; in the past: half-open; in the future: open. */
+    private record State(int failuresInARow, long openUntil, long openForMs) {
+        static final State CLOSED = new State(0, 0, 0);
+    }
+
+    private final Clock clock;
+    private final ConcurrentHashMap<EndpointId, State> states = new ConcurrentHashMap<>();
+
+    public CircuitBreakers(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void success(EndpointId endpoint) {
+        states.remove(endpoint);
+    }
+
+    /** A failure; {@code errorRateTooHigh}: the endpoint's recent error rate alone justifies opening. */
+    public void failure(EndpointId endpoint, boolean errorRateTooHigh) {
+        long now = clock.millis();
+        states.compute(endpoint, (e, s) -> {
+            State state = s == null ? State.CLOSED : s;
+            if (state.openUntil() > now) {
+                return state; // already open: failures of attempts made as a last resort change nothing
+            }
+            if (state.openUntil() != 0) {
+                // a half-open probe failed: open again, for longer
+                long openFor = Math.min(MAX_OPEN_MS, state.openForMs() * 2);
+                return new State(state.failuresInARow() + 1, now + openFor, openFor);
+            }
+            int inARow = state.failuresInARow() + 1;
+            if (inARow >= CONSECUTIVE_FAILURES || errorRateTooHigh) {
+                return new State(inARow, now + FIRST_OPEN_MS, FIRST_OPEN_MS);
+            }
+            return new State(inARow, 0, 0);
+        });
+    }
+
+    public boolean open(EndpointId endpoint) {
+        State state = states.get(endpoint);
+        return state != null && state.openUntil() > clock.millis();
+    }
+}
