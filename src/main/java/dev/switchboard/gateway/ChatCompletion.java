@@ -43,7 +43,8 @@ final class ChatCompletion {
     private final ChatRequest request;
     private final ClientSink sink;
     private final String generationId;
-    private final Map<String, String> headers;
+    /** Time spent waiting for upstreams, in attempts that have stopped waiting. */
+    private long upstreamNanos;
     private final long startNanos = System.nanoTime();
     private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
     private final PromptSize promptSize;
@@ -67,7 +68,6 @@ final class ChatCompletion {
         this.request = request;
         this.sink = sink;
         this.generationId = GenerationIds.next(gateway.clock());
-        this.headers = Map.of("X-Generation-Id", generationId);
         this.promptSize = new PromptSize(request);
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
                 request.user(), generationId);
@@ -179,6 +179,7 @@ final class ChatCompletion {
             return;
         }
         attempt.stopTimer(vertx);
+        endWait(attempt);
         latencyMs = elapsedMs();
         Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
@@ -188,7 +189,7 @@ final class ChatCompletion {
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
                 output.finishReason(), false, false, latencyMs, failures.size() + 1));
         if (!sink.closed()) {
-            sink.respond(200, headers, body);
+            sink.respond(200, headers(), body);
         }
     }
 
@@ -214,6 +215,7 @@ final class ChatCompletion {
         }
         current = null; // detach first: cancelling the upstream may call back into us synchronously
         attempt.stopTimer(vertx);
+        endWait(attempt);
         attempt.cancel.cancel();
         Endpoint endpoint = attempt.endpoint;
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
@@ -235,7 +237,8 @@ final class ChatCompletion {
         contentStarted = true;
         latencyMs = elapsedMs();
         attempt.stopTimer(vertx);
-        sink.startStream(headers);
+        endWait(attempt);
+        sink.startStream(headers());
     }
 
     /** Ends the response after a stream completed or broke, with the stream's last events, and settles it. */
@@ -279,7 +282,7 @@ final class ChatCompletion {
             return;
         }
         if (request.stream() && now - nextKeepaliveNanos >= 0) {
-            sink.startStream(headers);
+            sink.startStream(headers());
             sink.write(SseFormat.PROCESSING);
             nextKeepaliveNanos = now + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
         }
@@ -293,7 +296,7 @@ final class ChatCompletion {
             return;
         }
         if (!sink.headSent()) {
-            Map<String, String> all = new LinkedHashMap<>(headers);
+            Map<String, String> all = new LinkedHashMap<>(headers());
             all.putAll(error.headers());
             sink.respond(error.status(), all, error.bodyBytes());
             return;
@@ -325,6 +328,25 @@ final class ChatCompletion {
         } else {
             accounting.abandon();
         }
+    }
+
+    private void endWait(Attempt attempt) {
+        if (!attempt.waitEnded) {
+            attempt.waitEnded = true;
+            upstreamNanos += System.nanoTime() - attempt.startedNanos;
+        }
+    }
+
+    /**
+     * The response headers: the generation id, and the time spent in Switchboard so far without the
+     * time spent waiting for upstreams ({@code X-Switchboard-Overhead-Us}).
+     */
+    private Map<String, String> headers() {
+        long now = System.nanoTime();
+        Attempt waiting = current;
+        long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
+        long overheadUs = Math.max(0, (now - startNanos - upstream) / 1_000);
+        return Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us", Long.toString(overheadUs));
     }
 
     private void finish() {
@@ -383,6 +405,8 @@ final class ChatCompletion {
     static final class Attempt {
         final Endpoint endpoint;
         final CancelSignal cancel;
+        final long startedNanos = System.nanoTime();
+        boolean waitEnded;
         long timer = -1;
         long firstTokenMs;
         long deadlineNanos;

@@ -40,7 +40,9 @@ final class Embeddings {
     private final EmbeddingRequest request;
     private final ClientSink sink;
     private final String generationId;
-    private final Map<String, String> headers;
+    /** Time spent waiting for upstreams by attempts that ended; the current one started at {@link #attemptStart}. */
+    private long upstreamNanos;
+    private long attemptStart;
     private final long startNanos = System.nanoTime();
     private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
     private final InputSize largestInput;
@@ -62,7 +64,6 @@ final class Embeddings {
         this.request = request;
         this.sink = sink;
         this.generationId = GenerationIds.next(gateway.clock());
-        this.headers = Map.of("X-Generation-Id", generationId);
         this.largestInput = new InputSize(request, true);
         this.allInputs = new InputSize(request, false);
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, 0L, request.user(), generationId);
@@ -136,6 +137,7 @@ final class Embeddings {
         current = endpoint;
         cancel = signal;
         UpstreamCall call = new UpstreamCall(endpoint, null, remainingMs, signal);
+        attemptStart = System.nanoTime();
         long deadlineMs = call.within(endpoint.provider().timeouts().firstTokenMs());
         timer = vertx.setTimer(deadlineMs, id -> {
             timer = -1;
@@ -170,6 +172,8 @@ final class Embeddings {
                     "provider answered with invalid JSON: " + e.getMessage()));
             return;
         }
+        upstreamNanos += System.nanoTime() - attemptStart;
+        attemptStart = 0;
         long latencyMs = elapsedMs();
         Metering metering = Metering.embedding(body.get("usage"), endpoint, () -> allInputs.tokens(tokenizer(endpoint)));
         body.put("id", generationId);
@@ -184,7 +188,7 @@ final class Embeddings {
         accounting.settle(new RequestAccounting.Outcome(endpoint, metering, null, null, false, false, latencyMs,
                 failures.size() + 1));
         if (!sink.closed()) {
-            sink.respond(200, headers, Json.bytes(body));
+            sink.respond(200, headers(), Json.bytes(body));
         }
     }
 
@@ -195,6 +199,8 @@ final class Embeddings {
         current = null;
         stopTimer();
         cancel.cancel();
+        upstreamNanos += System.nanoTime() - attemptStart;
+        attemptStart = 0;
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
         gateway.recordFailure(endpoint, failure);
         if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
@@ -212,7 +218,7 @@ final class Embeddings {
         finish();
         accounting.abandon();
         if (!sink.closed()) {
-            Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+            Map<String, String> all = new java.util.LinkedHashMap<>(headers());
             all.putAll(error.headers());
             sink.respond(error.status(), all, error.bodyBytes());
         }
@@ -227,6 +233,14 @@ final class Embeddings {
             cancel.cancel();
         }
         accounting.abandon();
+    }
+
+    /** The generation id and the time spent in Switchboard without the upstreams' ({@code X-Switchboard-Overhead-Us}). */
+    private Map<String, String> headers() {
+        long now = System.nanoTime();
+        long upstream = upstreamNanos + (attemptStart != 0 ? now - attemptStart : 0);
+        long overheadUs = Math.max(0, (now - startNanos - upstream) / 1_000);
+        return Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us", Long.toString(overheadUs));
     }
 
     private void finish() {

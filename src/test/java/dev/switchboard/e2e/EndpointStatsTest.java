@@ -97,6 +97,27 @@ class EndpointStatsTest {
         }
     }
 
+    /** Every answer says how long Switchboard itself took, the upstream's time left out. */
+    @Test
+    void theOverheadHeaderLeavesTheUpstreamsTimeOut() {
+        try (FakeUpstream slow = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("providers:\n" + Upstreams.provider("slow", slow)
+                     + "models:\n" + Upstreams.model("test/model", "slow"))) {
+            slow.enqueue(FakeUpstream.delayed(400, fixture(200, "openai/chat_nonstream.json")),
+                    FakeUpstream.delayed(400, sseEvents(Fixtures.text("openai/chat_stream_text.sse"), 1)));
+            var plain = gateway.post("/v1/chat/completions", request("\"sort\":\"price\""));
+            var streamed = gateway.post("/v1/chat/completions",
+                    request("\"sort\":\"price\"").replace("{\"model\"", "{\"stream\":true,\"model\""));
+
+            for (var response : java.util.List.of(plain, streamed)) {
+                assertThat(response.statusCode()).isEqualTo(200);
+                long overheadUs = Long.parseLong(response.headers().firstValue("x-switchboard-overhead-us").orElseThrow());
+                // the upstream took 400 ms before answering: none of it is Switchboard's
+                assertThat(overheadUs).isBetween(0L, 399_999L);
+            }
+        }
+    }
+
     private static String request(String provider) {
         return "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"provider\":{"
                 + provider + "}}";
