@@ -2,11 +2,9 @@ package dev.switchboard.providers.anthropic;
 
 import dev.switchboard.protocol.sse.SseException;
 import dev.switchboard.protocol.sse.SseParser;
-import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
-import dev.switchboard.providers.http.UpstreamHttp;
-import io.vertx.core.buffer.Buffer;
+import dev.switchboard.providers.http.UpstreamChunkStream;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
@@ -15,56 +13,36 @@ import io.vertx.core.http.HttpClientResponse;
  * with {@code onBatchEnd}, and {@code message_stop} ends the stream without waiting for the
  * upstream to close. An {@code error} event or an unreadable event breaks the stream.
  */
-final class AnthropicChunkStream implements ChunkStream, SseParser.Listener {
+final class AnthropicChunkStream extends UpstreamChunkStream implements SseParser.Listener {
     /** Largest single SSE event accepted from an upstream. */
     static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-    private final UpstreamCall call;
-    private final HttpClientResponse response;
     private final SseParser parser = new SseParser(this, MAX_EVENT_BYTES);
     private final StreamTranslator translator;
-    private Listener listener;
-    private boolean finished;
 
     AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds, boolean keepOriginal) {
-        this.call = call;
-        this.response = response;
+        super(call, response);
         this.translator = new StreamTranslator(this::chunk, createdSeconds, keepOriginal);
     }
 
     @Override
-    public void start(Listener listener) {
-        this.listener = listener;
-        response.handler(this::onBytes);
-        response.exceptionHandler(t -> fail(UpstreamHttp.failure(call.endpoint().id(), t, "streaming")));
-        response.endHandler(v -> onUpstreamEnd());
-        response.resume();
-    }
-
-    private void onBytes(Buffer buffer) {
-        if (finished) {
-            return;
-        }
+    protected void onBytes(byte[] bytes) {
         try {
-            parser.feed(buffer.getBytes());
+            parser.feed(bytes);
         } catch (SseException e) {
             abort(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
             return;
         }
-        if (finished) {
-            return;
-        }
         if (translator.stopped()) {
-            finished = true;
-            listener.onEnd(true);
+            end(true);
         } else {
-            listener.onBatchEnd();
+            batchEnd();
         }
     }
 
     @Override
     public void onEvent(String event, byte[] data) {
-        if (finished || translator.stopped()) {
+        if (finished() || translator.stopped()) {
             return;
         }
         try {
@@ -77,55 +55,17 @@ final class AnthropicChunkStream implements ChunkStream, SseParser.Listener {
         }
     }
 
-    private void chunk(byte[] json) {
-        if (!finished) {
-            listener.onChunk(json);
-        }
-    }
-
-    private void onUpstreamEnd() {
-        if (finished) {
-            return;
-        }
+    @Override
+    protected void onUpstreamEnd() {
         try {
             parser.end();
         } catch (SseException e) {
             fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
             return;
         }
-        if (!finished) {
+        if (!finished()) {
             translator.upstreamClosed();
-            finished = true;
-            listener.onEnd(translator.stopped());
+            end(translator.stopped());
         }
-    }
-
-    /** Fails and stops reading from the upstream. */
-    private void abort(UpstreamFailure failure) {
-        fail(failure);
-        call.cancel().cancel();
-    }
-
-    private void fail(UpstreamFailure failure) {
-        if (!finished) {
-            finished = true;
-            listener.onFailure(failure);
-        }
-    }
-
-    @Override
-    public void pause() {
-        response.pause();
-    }
-
-    @Override
-    public void resume() {
-        response.resume();
-    }
-
-    @Override
-    public void cancel() {
-        finished = true;
-        call.cancel().cancel();
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
+import dev.switchboard.providers.http.UpstreamChunkStream;
 import dev.switchboard.providers.http.UpstreamHttp;
 import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.Future;
@@ -123,54 +124,33 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     /** Reads an OpenAI SSE body: every {@code data:} event is one chunk; {@code [DONE]} ends it. */
-    private static final class SseChunkStream implements ChunkStream, SseParser.Listener {
-        private final UpstreamCall call;
-        private final HttpClientResponse response;
+    private static final class SseChunkStream extends UpstreamChunkStream implements SseParser.Listener {
         private final SseParser parser = new SseParser(this, MAX_EVENT_BYTES);
-        private Listener listener;
         private boolean sawDone;
-        private boolean finished;
 
         SseChunkStream(UpstreamCall call, HttpClientResponse response) {
-            this.call = call;
-            this.response = response;
+            super(call, response);
         }
 
         @Override
-        public void start(Listener listener) {
-            this.listener = listener;
-            response.handler(this::onBytes);
-            response.exceptionHandler(t -> fail(UpstreamHttp.failure(call.endpoint().id(), t, "streaming")));
-            response.endHandler(v -> onUpstreamEnd());
-            response.resume();
-        }
-
-        private void onBytes(Buffer buffer) {
-            if (finished) {
-                return;
-            }
+        protected void onBytes(byte[] bytes) {
             try {
-                parser.feed(buffer.getBytes());
+                parser.feed(bytes);
             } catch (SseException e) {
-                fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
-                call.cancel().cancel();
-                return;
-            }
-            if (finished) {
+                abort(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
                 return;
             }
             if (sawDone) {
                 // [DONE] ends the answer: finish now rather than when the upstream closes its response
-                finished = true;
-                listener.onEnd(true);
+                end(true);
             } else {
-                listener.onBatchEnd();
+                batchEnd();
             }
         }
 
         @Override
         public void onEvent(String event, byte[] data) {
-            if (finished || sawDone) {
+            if (finished() || sawDone) {
                 return;
             }
             if (SseFormat.isDone(data)) {
@@ -178,52 +158,23 @@ public final class OpenAiAdapter implements ProviderAdapter {
                 return;
             }
             if ("error".equals(event)) {
-                fail(new UpstreamFailure.StreamBroken(call.endpoint().id(),
+                abort(new UpstreamFailure.StreamBroken(call.endpoint().id(),
                         "provider sent an error event: " + new String(data, 0, Math.min(data.length, 500),
                                 StandardCharsets.UTF_8), null));
-                call.cancel().cancel();
                 return;
             }
-            listener.onChunk(data);
+            chunk(data);
         }
 
-        private void onUpstreamEnd() {
-            if (finished) {
-                return;
-            }
+        @Override
+        protected void onUpstreamEnd() {
             try {
                 parser.end();
             } catch (SseException e) {
                 fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
                 return;
             }
-            if (!finished) {
-                finished = true;
-                listener.onEnd(sawDone);
-            }
-        }
-
-        private void fail(UpstreamFailure failure) {
-            if (!finished) {
-                finished = true;
-                listener.onFailure(failure);
-            }
-        }
-
-        @Override
-        public void pause() {
-            response.pause();
-        }
-
-        @Override
-        public void resume() {
-            response.resume();
-        }
-
-        @Override
-        public void cancel() {
-            finished = true;
-            call.cancel().cancel();
+            end(sawDone);
         }
     }
 }
