@@ -3,6 +3,7 @@ package dev.switchboard.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +50,17 @@ public final class Json {
             return MAPPER.writeValueAsString(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a client's body: malformed JSON is a {@link MalformedJsonException} with its line and column. */
+    public static JsonNode parseRequest(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (StreamReadException e) {
+            throw JsonMembers.malformed(e);
+        } catch (IOException e) {
+            throw new MalformedJsonException("Invalid JSON: " + e.getMessage(), 0, 0);
         }
     }
 

@@ -1,14 +1,11 @@
 package dev.switchboard.protocol.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
-import dev.switchboard.protocol.MalformedJsonException;
 
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -89,16 +86,7 @@ public final class MessagesToChat {
     }
 
     private static JsonNode parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new MalformedJsonException("invalid JSON: " + e.getOriginalMessage(),
-                    at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
-        } catch (IOException e) {
-            throw new MalformedJsonException("invalid JSON: " + e.getMessage(), 0, 0);
-        }
+        JsonNode root = Json.parseRequest(body);
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException(null, "the body must be a JSON object");
         }

@@ -103,6 +103,11 @@ public final class ChatRequest {
 
     /** Model ids to try in order: {@code model} then the {@code models} fallbacks, without repeats. */
     public List<String> modelsToTry() {
+        return modelsToTry(model, models);
+    }
+
+    /** {@code model} (may be null) then the {@code models} fallbacks, without repeats; embeddings requests share it. */
+    static List<String> modelsToTry(String model, List<String> models) {
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         if (model != null) {
             ids.add(model);

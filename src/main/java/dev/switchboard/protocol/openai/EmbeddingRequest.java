@@ -1,13 +1,11 @@
 package dev.switchboard.protocol.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,16 +37,7 @@ public final class EmbeddingRequest {
      * @throws InvalidRequestException when a field is missing or has the wrong type
      */
     public static EmbeddingRequest decode(byte[] json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new MalformedJsonException("invalid JSON: " + e.getOriginalMessage(),
-                    at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
-        } catch (IOException e) {
-            throw new MalformedJsonException("invalid JSON: " + e.getMessage(), 0, 0);
-        }
+        JsonNode root = Json.parseRequest(json);
         if (!(root instanceof ObjectNode body)) {
             throw new InvalidRequestException(null, "the body must be a JSON object");
         }
@@ -109,12 +98,7 @@ public final class EmbeddingRequest {
 
     /** Model ids to try in order: {@code model} then the {@code models} fallbacks, without repeats. */
     public List<String> modelsToTry() {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        if (model != null) {
-            ids.add(model);
-        }
-        ids.addAll(models);
-        return List.copyOf(ids);
+        return ChatRequest.modelsToTry(model, models);
     }
 
     public ProviderPreferences provider() {

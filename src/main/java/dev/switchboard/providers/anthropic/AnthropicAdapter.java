@@ -11,10 +11,8 @@ import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamHttp;
-import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 
 import java.time.Clock;
@@ -79,21 +77,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
             // the client's beta features go with its own body; a provider's configured list wins
             headers.set("anthropic-beta", original.betaHeader());
         }
-        return http.post(call, url(provider), headers, VertxBuffers.wrap(body),
-                        provider.timeouts().connectMs(), provider.timeouts().idleMs())
-                .compose(response -> {
-                    if (response.statusCode() / 100 == 2) {
-                        if (stream) {
-                            response.pause();
-                        }
-                        return Future.succeededFuture(response);
-                    }
-                    return response.body()
-                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
-                            .compose(errorBody -> Future.failedFuture(AnthropicErrors.parse(endpoint.id(),
-                                    response.statusCode(), errorBody.getBytes(),
-                                    RetryAfter.from(response.headers(), clock))));
-                });
+        return http.exchange(call, url(provider), headers, body, stream,
+                (response, errorBody) -> AnthropicErrors.parse(endpoint.id(), response.statusCode(), errorBody,
+                        RetryAfter.from(response.headers(), clock)));
     }
 
     /** {@code base_url} is the API root ({@code https://api.anthropic.com}); one ending in {@code /v1} works too. */

@@ -10,7 +10,6 @@ import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamHttp;
-import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -76,21 +75,9 @@ public final class BedrockAdapter implements ProviderAdapter {
         String url = url(endpoint, stream);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers(provider, url, body, stream, clock).forEach(headers::set);
-        return http.post(call, url, headers, VertxBuffers.wrap(body),
-                        provider.timeouts().connectMs(), provider.timeouts().idleMs())
-                .compose(response -> {
-                    if (response.statusCode() / 100 == 2) {
-                        if (stream) {
-                            response.pause();
-                        }
-                        return Future.succeededFuture(response);
-                    }
-                    return response.body()
-                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
-                            .compose(errorBody -> Future.failedFuture(BedrockErrors.parse(endpoint.id(),
-                                    response.statusCode(), response.getHeader("x-amzn-errortype"), errorBody.getBytes(),
-                                    RetryAfter.from(response.headers(), clock))));
-                });
+        return http.exchange(call, url, headers, body, stream,
+                (response, errorBody) -> BedrockErrors.parse(endpoint.id(), response.statusCode(),
+                        response.getHeader("x-amzn-errortype"), errorBody, RetryAfter.from(response.headers(), clock)));
     }
 
     /** The operation URL; the model id (a base model, an inference profile or an ARN) is one percent-encoded segment. */

@@ -10,7 +10,6 @@ import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamHttp;
-import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -113,20 +112,9 @@ public final class GeminiAdapter implements ProviderAdapter {
     private Future<HttpClientResponse> post(UpstreamCall call, String url, byte[] body, boolean stream) {
         Endpoint endpoint = call.endpoint();
         Provider provider = endpoint.provider();
-        return http.post(call, url, headers(provider, stream), VertxBuffers.wrap(body),
-                        provider.timeouts().connectMs(), provider.timeouts().idleMs())
-                .compose(response -> {
-                    if (response.statusCode() / 100 == 2) {
-                        if (stream) {
-                            response.pause();
-                        }
-                        return Future.succeededFuture(response);
-                    }
-                    return response.body()
-                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
-                            .compose(errorBody -> Future.failedFuture(GeminiErrors.parse(endpoint.id(),
-                                    response.statusCode(), errorBody.getBytes(), RetryAfter.from(response.headers(), clock))));
-                });
+        return http.exchange(call, url, headers(provider, stream), body, stream,
+                (response, errorBody) -> GeminiErrors.parse(endpoint.id(), response.statusCode(), errorBody,
+                        RetryAfter.from(response.headers(), clock)));
     }
 
     /**

@@ -72,6 +72,33 @@ public final class UpstreamHttp {
                 .setMaxHeaderSize(64 * 1024);
     }
 
+    /** Makes a provider's failure of a non-2xx answer, from its response (status, headers) and body. */
+    public interface ErrorReader {
+        UpstreamFailure read(HttpClientResponse response, byte[] body);
+    }
+
+    /**
+     * POSTs {@code body} with the provider's timeouts. Completes with a 2xx response (paused when
+     * {@code stream}, so nothing is read before the stream's reader starts); any other answer is
+     * read whole and fails with what {@code errors} makes of it.
+     */
+    public Future<HttpClientResponse> exchange(UpstreamCall call, String url, MultiMap headers, byte[] body,
+                                               boolean stream, ErrorReader errors) {
+        var timeouts = call.endpoint().provider().timeouts();
+        return post(call, url, headers, VertxBuffers.wrap(body), timeouts.connectMs(), timeouts.idleMs())
+                .compose(response -> {
+                    if (response.statusCode() / 100 == 2) {
+                        if (stream) {
+                            response.pause();
+                        }
+                        return Future.succeededFuture(response);
+                    }
+                    return response.body()
+                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
+                            .compose(errorBody -> Future.failedFuture(errors.read(response, errorBody.getBytes())));
+                });
+    }
+
     /**
      * Sends a POST and completes with the response head. The request is reset when the call is
      * cancelled. Every failure is an {@link UpstreamFailure}.

@@ -13,7 +13,6 @@ import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamChunkStream;
 import dev.switchboard.providers.http.UpstreamHttp;
-import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -74,21 +73,9 @@ public final class OpenAiAdapter implements ProviderAdapter {
     private Future<HttpClientResponse> send(UpstreamCall call, String url, byte[] body, boolean stream) {
         Endpoint endpoint = call.endpoint();
         Provider provider = endpoint.provider();
-        return http.post(call, url, headers(provider, stream), VertxBuffers.wrap(body),
-                        provider.timeouts().connectMs(), provider.timeouts().idleMs())
-                .compose(response -> {
-                    if (response.statusCode() / 100 == 2) {
-                        if (stream) {
-                            response.pause();
-                        }
-                        return Future.succeededFuture(response);
-                    }
-                    return response.body()
-                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
-                            .compose(errorBody -> Future.failedFuture(UpstreamErrors.parse(endpoint.id(),
-                                    response.statusCode(), errorBody.getBytes(),
-                                    RetryAfter.from(response.headers(), clock))));
-                });
+        return http.exchange(call, url, headers(provider, stream), body, stream,
+                (response, errorBody) -> UpstreamErrors.parse(endpoint.id(), response.statusCode(), errorBody,
+                        RetryAfter.from(response.headers(), clock)));
     }
 
     static String url(Endpoint endpoint) {
