@@ -96,28 +96,16 @@ final class ChatCompletion {
     }
 
     private List<Endpoint> plan() {
-        List<Model> models = new ArrayList<>();
-        for (String id : request.modelsToTry()) {
-            Model model = gateway.catalog().find(id).orElseThrow(() -> GatewayError.notFound(
-                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
-            if (!model.outputModalities().contains("text")) {
-                throw GatewayError.badRequest("model", "Model " + model.id().value()
-                        + " does not generate text (output: " + String.join(", ", model.outputModalities())
-                        + "); embeddings models answer at POST /v1/embeddings");
-            }
-            if (!models.contains(model)) {
-                models.add(model);
-            }
-        }
+        List<Model> models = gateway.models(request.modelsToTry(), "text", model -> "Model " + model.id().value()
+                + " does not generate text (output: " + String.join(", ", model.outputModalities())
+                + "); embeddings models answer at POST /v1/embeddings");
         RouteQuery query = new RouteQuery(models, promptSize, request.maxTokens(),
                 request.parameters(), request.hasTools(), request.hasResponseFormat(), request.provider());
         RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
         if (routePlan.isEmpty()) {
             throw nothingToTry(models, routePlan.rejections());
         }
-        List<Endpoint> endpoints = routePlan.endpoints();
-        int max = gateway.limits().maxAttempts();
-        return endpoints.size() > max ? endpoints.subList(0, max) : endpoints;
+        return gateway.attempts(routePlan.endpoints());
     }
 
     /** 404 when no provider of the model is enabled at all (it is not listed either), else 503 with the reasons. */
@@ -136,9 +124,7 @@ final class ChatCompletion {
         }
         long remainingMs = gateway.limits().maxTotalMs() - elapsedMs();
         if (next >= plan.size() || remainingMs <= 0) {
-            fail(failures.isEmpty()
-                    ? new GatewayError(504, "timeout_error", "request time budget exhausted", null, null, null)
-                    : FailurePolicy.allFailed(failures));
+            fail(FailurePolicy.exhausted(failures));
             return;
         }
         Endpoint endpoint = plan.get(next++);

@@ -91,18 +91,8 @@ final class Embeddings {
     }
 
     private List<Endpoint> plan() {
-        List<Model> models = new ArrayList<>();
-        for (String id : request.modelsToTry()) {
-            Model model = gateway.catalog().find(id).orElseThrow(() -> GatewayError.notFound(
-                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
-            if (!model.outputModalities().contains("embeddings")) {
-                throw GatewayError.badRequest("model", "Model " + model.id().value()
-                        + " is not an embeddings model; chat models answer at POST /v1/chat/completions");
-            }
-            if (!models.contains(model)) {
-                models.add(model);
-            }
-        }
+        List<Model> models = gateway.models(request.modelsToTry(), "embeddings", model -> "Model " + model.id().value()
+                + " is not an embeddings model; chat models answer at POST /v1/chat/completions");
         RouteQuery query = new RouteQuery(models, largestInput, 0L, request.parameters(), false, false,
                 request.provider());
         RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
@@ -117,8 +107,7 @@ final class Embeddings {
             }
             throw GatewayError.noEndpoint(names, routePlan.rejections());
         }
-        int max = gateway.limits().maxAttempts();
-        return endpoints.size() > max ? endpoints.subList(0, max) : endpoints;
+        return gateway.attempts(endpoints);
     }
 
     private void tryNext() {
@@ -127,9 +116,7 @@ final class Embeddings {
         }
         long remainingMs = gateway.limits().maxTotalMs() - elapsedMs();
         if (next >= plan.size() || remainingMs <= 0) {
-            fail(failures.isEmpty()
-                    ? new GatewayError(504, "timeout_error", "request time budget exhausted", null, null, null)
-                    : FailurePolicy.allFailed(failures));
+            fail(FailurePolicy.exhausted(failures));
             return;
         }
         Endpoint endpoint = plan.get(next++);

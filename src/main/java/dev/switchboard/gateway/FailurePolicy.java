@@ -75,4 +75,11 @@ final class FailurePolicy {
     /** One failed attempt, for {@code metadata.attempts}. */
     record FailedAttempt(String provider, String model, UpstreamFailure failure) {
     }
+
+    /** No endpoint is left to try, or the time budget is spent: why every attempt failed, or a 504. */
+    static GatewayError exhausted(List<FailedAttempt> failures) {
+        return failures.isEmpty()
+                ? new GatewayError(504, "timeout_error", "request time budget exhausted", null, null, null)
+                : allFailed(failures);
+    }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
+import dev.switchboard.catalog.Model;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
@@ -18,6 +19,9 @@ import dev.switchboard.stats.LiveStats;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -102,6 +106,31 @@ public final class Gateway {
 
     public EndpointCooldowns cooldowns() {
         return cooldowns;
+    }
+
+    /**
+     * The catalog models of {@code ids}, in order and without repeats: an unknown id is a 404, and a
+     * model whose outputs lack {@code output} a 400 with {@code wrongKind}'s message.
+     */
+    List<Model> models(List<String> ids, String output, Function<Model, String> wrongKind) {
+        List<Model> models = new ArrayList<>();
+        for (String id : ids) {
+            Model model = catalog.find(id).orElseThrow(() -> GatewayError.notFound(
+                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
+            if (!model.outputModalities().contains(output)) {
+                throw GatewayError.badRequest("model", wrongKind.apply(model));
+            }
+            if (!models.contains(model)) {
+                models.add(model);
+            }
+        }
+        return models;
+    }
+
+    /** The endpoints one request may try: the first {@code routing.max_attempts}. */
+    List<Endpoint> attempts(List<Endpoint> planned) {
+        int max = limits.maxAttempts();
+        return planned.size() > max ? planned.subList(0, max) : planned;
     }
 
     /**
