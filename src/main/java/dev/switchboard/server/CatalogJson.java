@@ -13,6 +13,7 @@ import dev.switchboard.stats.EndpointStats;
 import dev.switchboard.stats.LiveStats;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.TreeSet;
@@ -108,6 +109,10 @@ final class CatalogJson {
             node.put("uptime_last_1d", live.uptime1d());
             node.set("latency_last_30m", percentiles(live.latency30m()));
             node.set("throughput_last_30m", percentiles(live.throughput30m()));
+            ArrayNode hourly = node.putArray("uptime_hourly");
+            for (LiveStats.HourUptime h : stats.uptimeHourly(e.id())) {
+                hourly.addObject().put("hour", Instant.ofEpochMilli(h.hourStartMillis()).toString()).put("uptime", h.uptime());
+            }
             node.put("supports_implicit_caching", e.pricing().inputCacheRead() != null);
             ObjectNode policy = node.putObject("data_policy");
             var dataPolicy = e.provider().dataPolicy();

@@ -98,6 +98,23 @@ public final class EndpointStats {
         return ok + failed == 0 ? null : 100.0 * ok / (ok + failed);
     }
 
+    /**
+     * Successes and errors of the minutes {@code [from, to]} still held (the last day):
+     * {successes, errors}.
+     */
+    public long[] outcomes(long from, long to) {
+        long ok = 0;
+        long failed = 0;
+        for (long m = Math.max(from, to - DAY_MINUTES + 1); m <= to; m++) {
+            Counts c = counts.get(slot(m, DAY_MINUTES));
+            if (c != null && c.minute == m) {
+                ok += c.successes.sum();
+                failed += c.errors.sum();
+            }
+        }
+        return new long[] {ok, failed};
+    }
+
     /** Attempts (successes and errors) over the last {@code minutes}. */
     public long attempts(long now, int minutes) {
         long total = 0;

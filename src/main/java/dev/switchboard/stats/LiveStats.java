@@ -3,6 +3,8 @@ package dev.switchboard.stats;
 import dev.switchboard.catalog.EndpointId;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -83,6 +85,33 @@ public final class LiveStats {
         }
         return new View(uptime5m, s.uptime(now, 30), s.uptime(now, EndpointStats.DAY_MINUTES), s.latency(now),
                 s.throughput(now), status);
+    }
+
+    /** Hours of the recent-uptime history. */
+    public static final int HISTORY_HOURS = 72;
+
+    /** Uptime of one clock hour: null without attempts. */
+    public record HourUptime(long hourStartMillis, Double uptime) {
+    }
+
+    /**
+     * Uptime per clock hour over the last {@link #HISTORY_HOURS} hours, oldest first, the current
+     * hour last: what the "recent uptime" strip draws.
+     */
+    public List<HourUptime> uptimeHourly(EndpointId endpoint) {
+        EndpointStats s = endpoints.get(endpoint);
+        long hour = Math.floorDiv(clock.millis(), 3_600_000L);
+        List<HourUptime> hours = new ArrayList<>(HISTORY_HOURS);
+        for (long h = hour - HISTORY_HOURS + 1; h <= hour; h++) {
+            Double uptime = null;
+            if (s != null) {
+                long[] outcomes = s.outcomes(h * 60, h * 60 + 59);
+                long total = outcomes[0] + outcomes[1];
+                uptime = total == 0 ? null : 100.0 * outcomes[0] / total;
+            }
+            hours.add(new HourUptime(h * 3_600_000L, uptime));
+        }
+        return hours;
     }
 
     /** Latency percentiles over 30 minutes, for routing: computed at most once a second per endpoint. */
