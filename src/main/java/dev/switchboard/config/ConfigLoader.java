@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.Specs.AuthSpec;
+import dev.switchboard.config.Specs.BreakerSpec;
 import dev.switchboard.config.Specs.ConfigFile;
 import dev.switchboard.config.Specs.EndpointSpec;
 import dev.switchboard.config.Specs.ModelSpec;
@@ -223,7 +224,33 @@ public final class ConfigLoader {
                 spec.maxAttempts() == null ? null : spec.maxAttempts().longValue(), d.maxAttempts());
         return new SwitchboardConfig.Routing((int) attempts,
                 positive(doc, "routing.max_total_ms", spec.maxTotalMs(), d.maxTotalMs()),
-                positive(doc, "routing.default_cooldown_ms", spec.defaultCooldownMs(), d.defaultCooldownMs()));
+                positive(doc, "routing.default_cooldown_ms", spec.defaultCooldownMs(), d.defaultCooldownMs()),
+                breaker(doc, spec.breaker()));
+    }
+
+    private static SwitchboardConfig.Breaker breaker(YamlDocument doc, BreakerSpec spec) {
+        var d = SwitchboardConfig.Breaker.DEFAULT;
+        if (spec == null) {
+            return d;
+        }
+        double rate = spec.maxErrorRate() == null ? d.maxErrorRate() : spec.maxErrorRate();
+        if (!(rate > 0 && rate < 1)) {
+            throw new ConfigException(doc.name(), doc.lineOf("routing.breaker.max_error_rate"), "routing.breaker.max_error_rate",
+                    "expected a fraction between 0 and 1, e.g. 0.5 (got " + rate + ")");
+        }
+        long openMs = positive(doc, "routing.breaker.open_ms", spec.openMs(), d.openMs());
+        long maxOpenMs = positive(doc, "routing.breaker.max_open_ms", spec.maxOpenMs(), Math.max(d.maxOpenMs(), openMs));
+        if (maxOpenMs < openMs) {
+            throw new ConfigException(doc.name(), doc.lineOf("routing.breaker.max_open_ms"), "routing.breaker.max_open_ms",
+                    "expected at least open_ms (" + openMs + "), got " + maxOpenMs);
+        }
+        return new SwitchboardConfig.Breaker(
+                (int) positive(doc, "routing.breaker.consecutive_failures", spec.consecutiveFailures() == null ? null
+                        : spec.consecutiveFailures().longValue(), d.consecutiveFailures()),
+                rate,
+                (int) positive(doc, "routing.breaker.min_attempts", spec.minAttempts() == null ? null
+                        : spec.minAttempts().longValue(), d.minAttempts()),
+                openMs, maxOpenMs);
     }
 
     private static long positive(YamlDocument doc, String path, Long value, long fallback) {

@@ -26,7 +26,11 @@ public final class Specs {
     public record AuthSpec(String adminKey, Boolean requireKeys) {
     }
 
-    public record RoutingSpec(Integer maxAttempts, Long maxTotalMs, Long defaultCooldownMs) {
+    public record RoutingSpec(Integer maxAttempts, Long maxTotalMs, Long defaultCooldownMs, BreakerSpec breaker) {
+    }
+
+    public record BreakerSpec(Integer consecutiveFailures, Double maxErrorRate, Integer minAttempts, Long openMs,
+                              Long maxOpenMs) {
     }
 
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,

@@ -52,9 +52,19 @@ public record SwitchboardConfig(
 
     /**
      * Bounds on one request's attempts: at most {@code maxAttempts} endpoints, all within
-     * {@code maxTotalMs}; a 429 without Retry-After cools an endpoint down for {@code defaultCooldownMs}.
+     * {@code maxTotalMs}; a 429 without Retry-After cools an endpoint down for {@code defaultCooldownMs};
+     * {@code breaker}: when an endpoint's circuit breaker opens.
      */
-    public record Routing(int maxAttempts, long maxTotalMs, long defaultCooldownMs) {
-        public static final Routing DEFAULT = new Routing(4, 600_000, 10_000);
+    public record Routing(int maxAttempts, long maxTotalMs, long defaultCooldownMs, Breaker breaker) {
+        public static final Routing DEFAULT = new Routing(4, 600_000, 10_000, Breaker.DEFAULT);
+    }
+
+    /**
+     * An endpoint's circuit breaker opens after {@code consecutiveFailures} failures, or when more than
+     * {@code maxErrorRate} (0..1) of at least {@code minAttempts} attempts in 5 minutes failed; it
+     * stays open {@code openMs}, doubling after each failed probe up to {@code maxOpenMs}.
+     */
+    public record Breaker(int consecutiveFailures, double maxErrorRate, int minAttempts, long openMs, long maxOpenMs) {
+        public static final Breaker DEFAULT = new Breaker(5, 0.5, 10, 10_000, 300_000);
     }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingSignals;
+import dev.switchboard.stats.CircuitBreakers;
 import dev.switchboard.stats.EndpointCooldowns;
 import dev.switchboard.stats.EndpointStats;
 import dev.switchboard.stats.LiveStats;
@@ -51,7 +52,9 @@ public final class Gateway {
         this.accounts = accounts;
         this.router = new Router(random);
         this.cooldowns = new EndpointCooldowns(clock);
-        this.stats = new LiveStats(clock, cooldowns);
+        SwitchboardConfig.Breaker breaker = limits.breaker();
+        this.stats = new LiveStats(clock, cooldowns, new CircuitBreakers.Settings(breaker.consecutiveFailures(),
+                breaker.maxErrorRate(), breaker.minAttempts(), breaker.openMs(), breaker.maxOpenMs()));
         this.limits = limits;
         this.keepaliveMs = keepaliveMs;
         this.clock = clock;

@@ -6,6 +6,7 @@ import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.stats.StatsHistory;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
 import io.vertx.core.DeploymentOptions;
@@ -38,18 +39,20 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Store store;
     private final Accounts accounts;
     private final Accounts.Bootstrap bootstrap;
+    private final StatsHistory statsHistory;
     private final int port;
     private final AtomicBoolean ready;
     private final String transport;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
-                              int port, AtomicBoolean ready, String transport) {
+                              StatsHistory statsHistory, int port, AtomicBoolean ready, String transport) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.store = store;
         this.accounts = accounts;
         this.bootstrap = bootstrap;
+        this.statsHistory = statsHistory;
         this.port = port;
         this.ready = ready;
         this.transport = transport;
@@ -86,6 +89,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .withTransport(transport)
                 .build();
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
+        StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
@@ -97,10 +101,11 @@ public final class SwitchboardServer implements AutoCloseable {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock)));
             }
             ready.set(true);
-            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, port, ready,
+            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, port, ready,
                     transport.name().toLowerCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
             vertx.close();
+            statsHistory.close();
             accounts.close();
             store.close();
             throw e;
@@ -179,6 +184,7 @@ public final class SwitchboardServer implements AutoCloseable {
             log.warn("HTTP shutdown did not complete cleanly: {}", e.toString());
         }
         // requests have ended (or been cut off): their ledger rows are all queued now
+        statsHistory.close();
         accounts.close();
         store.close();
     }

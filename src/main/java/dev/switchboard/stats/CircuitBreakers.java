@@ -6,11 +6,12 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One circuit breaker per endpoint. It opens after {@link #CONSECUTIVE_FAILURES} failures in a
- * row, or when an endpoint fails more than half of at least {@link #RATE_MIN_ATTEMPTS} attempts
- * in 5 minutes; while open, routing keeps the endpoint as a last resort. When the open time is
- * over the breaker is half-open: the next attempts are probes, and one success closes it while
- * one failure opens it again for twice as long (up to {@link #MAX_OPEN_MS}).
+ * One circuit breaker per endpoint. By default it opens after {@link #CONSECUTIVE_FAILURES}
+ * failures in a row, or when an endpoint fails more than half of at least
+ * {@link #RATE_MIN_ATTEMPTS} attempts in 5 minutes; while open, routing keeps the endpoint as a
+ * last resort. When the open time is over the breaker is half-open: the next attempts are probes,
+ * and one success closes it while one failure opens it again for twice as long (up to
+ * {@link #MAX_OPEN_MS}). {@link Settings} (routing.breaker) changes each of these numbers.
  */
 public final class CircuitBreakers {
     static final int CONSECUTIVE_FAILURES = 5;
@@ -18,16 +19,36 @@ public final class CircuitBreakers {
     static final long FIRST_OPEN_MS = 10_000;
     static final long MAX_OPEN_MS = 300_000;
 
+    /**
+     * When a breaker opens: {@code consecutiveFailures}, or an error rate over {@code maxErrorRate} (0..1)
+     * of at least {@code minAttempts} attempts in 5 minutes; then for {@code openMs}, doubling on
+     * each failed probe up to {@code maxOpenMs}.
+     */
+    public record Settings(int consecutiveFailures, double maxErrorRate, long minAttempts, long openMs, long maxOpenMs) {
+        public static final Settings DEFAULT = new Settings(CONSECUTIVE_FAILURES, 0.5, RATE_MIN_ATTEMPTS, FIRST_OPEN_MS,
+                MAX_OPEN_MS);
+    }
+
     /** {@code openUntil} 0: closed; in the past: half-open; in the future: open. */
     private record State(int failuresInARow, long openUntil, long openForMs) {
         static final State CLOSED = new State(0, 0, 0);
     }
 
     private final Clock clock;
+    private final Settings settings;
     private final ConcurrentHashMap<EndpointId, State> states = new ConcurrentHashMap<>();
 
     public CircuitBreakers(Clock clock) {
+        this(clock, Settings.DEFAULT);
+    }
+
+    public CircuitBreakers(Clock clock, Settings settings) {
         this.clock = clock;
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     public void success(EndpointId endpoint) {
@@ -44,12 +65,12 @@ public final class CircuitBreakers {
             }
             if (state.openUntil() != 0) {
                 // a half-open probe failed: open again, for longer
-                long openFor = Math.min(MAX_OPEN_MS, state.openForMs() * 2);
+                long openFor = Math.min(settings.maxOpenMs(), state.openForMs() * 2);
                 return new State(state.failuresInARow() + 1, now + openFor, openFor);
             }
             int inARow = state.failuresInARow() + 1;
-            if (inARow >= CONSECUTIVE_FAILURES || errorRateTooHigh) {
-                return new State(inARow, now + FIRST_OPEN_MS, FIRST_OPEN_MS);
+            if (inARow >= settings.consecutiveFailures() || errorRateTooHigh) {
+                return new State(inARow, now + settings.openMs(), settings.openMs());
             }
             return new State(inARow, 0, 0);
         });

@@ -26,6 +26,11 @@ public final class EndpointStats {
         final LongAdder errors = new LongAdder();
         final LongAdder rateLimited = new LongAdder();
         final LongAdder cancelled = new LongAdder();
+        /** What the store already holds of this minute from this node; read and written by the history writer only. */
+        long storedSuccesses;
+        long storedErrors;
+        long storedRateLimited;
+        long storedCancelled;
 
         Counts(long minute) {
             this.minute = minute;
@@ -37,6 +42,11 @@ public final class EndpointStats {
         final long minute;
         final Histogram latencyMs = new ConcurrentHistogram(MAX_VALUE, DIGITS);
         final Histogram tokensPerSecond = new ConcurrentHistogram(MAX_VALUE, DIGITS);
+        /** Earlier processes' histograms of this minute, read from the store at start; never written back. */
+        volatile Histogram restoredLatencyMs;
+        volatile Histogram restoredTokensPerSecond;
+        /** Values recorded here that the store already holds; history writer only. */
+        long storedCount;
 
         Histograms(long minute) {
             this.minute = minute;
@@ -151,6 +161,10 @@ public final class EndpointStats {
             Histograms h = histograms.get(slot(m, HISTOGRAM_MINUTES));
             if (h != null && h.minute == m) {
                 merged.add(latency ? h.latencyMs : h.tokensPerSecond);
+                Histogram restored = latency ? h.restoredLatencyMs : h.restoredTokensPerSecond;
+                if (restored != null) {
+                    merged.add(restored);
+                }
             }
         }
         if (merged.getTotalCount() == 0) {
@@ -158,6 +172,83 @@ public final class EndpointStats {
         }
         return new Percentiles(merged.getValueAtPercentile(50), merged.getValueAtPercentile(75),
                 merged.getValueAtPercentile(90), merged.getValueAtPercentile(99));
+    }
+
+    // ---- history: what the store keeps across restarts ----
+
+    /** Adds counts an earlier process recorded (read from the store): they count, and are not written back. */
+    void restoreCounts(long minute, long successes, long errors, long rateLimited, long cancelled) {
+        Counts c = counts(minute);
+        c.successes.add(successes);
+        c.errors.add(errors);
+        c.rateLimited.add(rateLimited);
+        c.cancelled.add(cancelled);
+        c.storedSuccesses += successes;
+        c.storedErrors += errors;
+        c.storedRateLimited += rateLimited;
+        c.storedCancelled += cancelled;
+    }
+
+    /** Adds histograms an earlier process recorded; kept apart from this process's own. */
+    void restoreHistograms(long minute, Histogram latencyMs, Histogram tokensPerSecond) {
+        Histograms h = histograms(minute);
+        h.restoredLatencyMs = merge(h.restoredLatencyMs, latencyMs);
+        h.restoredTokensPerSecond = merge(h.restoredTokensPerSecond, tokensPerSecond);
+    }
+
+    private static Histogram merge(Histogram into, Histogram more) {
+        if (into == null) {
+            Histogram copy = new Histogram(MAX_VALUE, DIGITS);
+            copy.add(more);
+            return copy;
+        }
+        into.add(more);
+        return into;
+    }
+
+    /**
+     * What this minute's counts gained since the store last took them: {successes, errors,
+     * rateLimited, cancelled}, or null when nothing (or the minute is no longer held).
+     * {@link #countsStored} confirms a write.
+     */
+    long[] unstoredCounts(long minute) {
+        Counts c = counts.get(slot(minute, DAY_MINUTES));
+        if (c == null || c.minute != minute) {
+            return null;
+        }
+        long[] delta = {c.successes.sum() - c.storedSuccesses, c.errors.sum() - c.storedErrors,
+                c.rateLimited.sum() - c.storedRateLimited, c.cancelled.sum() - c.storedCancelled};
+        return delta[0] == 0 && delta[1] == 0 && delta[2] == 0 && delta[3] == 0 ? null : delta;
+    }
+
+    void countsStored(long minute, long[] delta) {
+        Counts c = counts.get(slot(minute, DAY_MINUTES));
+        if (c != null && c.minute == minute) {
+            c.storedSuccesses += delta[0];
+            c.storedErrors += delta[1];
+            c.storedRateLimited += delta[2];
+            c.storedCancelled += delta[3];
+        }
+    }
+
+    /** This process's histograms of a minute when they changed since stored: {latency, throughput}, else null. */
+    Histogram[] unstoredHistograms(long minute) {
+        Histograms h = histograms.get(slot(minute, HISTOGRAM_MINUTES));
+        if (h == null || h.minute != minute || h.latencyMs.getTotalCount() == h.storedCount) {
+            return null;
+        }
+        return new Histogram[] {h.latencyMs.copy(), h.tokensPerSecond.copy()};
+    }
+
+    void histogramsStored(long minute, long latencyCount) {
+        Histograms h = histograms.get(slot(minute, HISTOGRAM_MINUTES));
+        if (h != null && h.minute == minute) {
+            h.storedCount = latencyCount;
+        }
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(MAX_VALUE, DIGITS);
     }
 
     private Counts counts(long minute) {

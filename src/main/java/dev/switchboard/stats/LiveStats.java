@@ -1,10 +1,17 @@
 package dev.switchboard.stats;
 
 import dev.switchboard.catalog.EndpointId;
+import dev.switchboard.catalog.ModelId;
+import dev.switchboard.catalog.ProviderId;
+import dev.switchboard.store.EndpointHistograms;
+import dev.switchboard.store.EndpointMinute;
+import org.HdrHistogram.Histogram;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,9 +31,13 @@ public final class LiveStats {
     private final CircuitBreakers breakers;
 
     public LiveStats(Clock clock, EndpointCooldowns cooldowns) {
+        this(clock, cooldowns, CircuitBreakers.Settings.DEFAULT);
+    }
+
+    public LiveStats(Clock clock, EndpointCooldowns cooldowns, CircuitBreakers.Settings breaker) {
         this.clock = clock;
         this.cooldowns = cooldowns;
-        this.breakers = new CircuitBreakers(clock);
+        this.breakers = new CircuitBreakers(clock, breaker);
     }
 
     /**
@@ -46,7 +57,9 @@ public final class LiveStats {
         long now = minute();
         s.error(now);
         Double uptime = s.uptime(now, 5);
-        breakers.failure(endpoint, uptime != null && uptime < DOWN && s.attempts(now, 5) >= CircuitBreakers.RATE_MIN_ATTEMPTS);
+        CircuitBreakers.Settings breaker = breakers.settings();
+        breakers.failure(endpoint, uptime != null && uptime < 100.0 * (1 - breaker.maxErrorRate())
+                && s.attempts(now, 5) >= breaker.minAttempts());
     }
 
     /** True while the endpoint's circuit breaker is open: routing keeps it as a last resort. */
@@ -100,18 +113,93 @@ public final class LiveStats {
      */
     public List<HourUptime> uptimeHourly(EndpointId endpoint) {
         EndpointStats s = endpoints.get(endpoint);
+        Map<Long, long[]> stored = storedHours.getOrDefault(endpoint, Map.of());
         long hour = Math.floorDiv(clock.millis(), 3_600_000L);
         List<HourUptime> hours = new ArrayList<>(HISTORY_HOURS);
         for (long h = hour - HISTORY_HOURS + 1; h <= hour; h++) {
-            Double uptime = null;
-            if (s != null) {
-                long[] outcomes = s.outcomes(h * 60, h * 60 + 59);
-                long total = outcomes[0] + outcomes[1];
-                uptime = total == 0 ? null : 100.0 * outcomes[0] / total;
+            // the store sums every node but lags by up to a write interval; this node's memory holds
+            // the last day: the source that saw more attempts of the hour is the more complete
+            long[] outcomes = s == null ? new long[2] : s.outcomes(h * 60, h * 60 + 59);
+            long[] fromStore = stored.get(h * 60);
+            if (fromStore != null && fromStore[0] + fromStore[1] > outcomes[0] + outcomes[1]) {
+                outcomes = fromStore;
             }
-            hours.add(new HourUptime(h * 3_600_000L, uptime));
+            long total = outcomes[0] + outcomes[1];
+            hours.add(new HourUptime(h * 3_600_000L, total == 0 ? null : 100.0 * outcomes[0] / total));
         }
         return hours;
+    }
+
+    // ---- history kept by the store (see StatsHistory) ----
+
+    /** Per endpoint, {successes, errors} of each hour (keyed by its first minute) as the store last had them. */
+    private volatile Map<EndpointId, Map<Long, long[]>> storedHours = Map.of();
+
+    void storedHours(List<EndpointMinute> hours) {
+        Map<EndpointId, Map<Long, long[]>> byEndpoint = new HashMap<>();
+        for (EndpointMinute h : hours) {
+            byEndpoint.computeIfAbsent(endpointId(h.model(), h.providerId()), e -> new HashMap<>())
+                    .put(h.minute(), new long[] {h.successes(), h.errors()});
+        }
+        storedHours = byEndpoint;
+    }
+
+    /** Takes in what earlier processes recorded: counts of the last day, histograms of the last 30 minutes. */
+    void restore(List<EndpointMinute> minutes, List<EndpointHistograms> histograms) {
+        long now = minute();
+        for (EndpointMinute m : minutes) {
+            if (m.minute() > now - EndpointStats.DAY_MINUTES && m.minute() <= now) {
+                stats(endpointId(m.model(), m.providerId()))
+                        .restoreCounts(m.minute(), m.successes(), m.errors(), m.rateLimited(), m.cancelled());
+            }
+        }
+        for (EndpointHistograms h : histograms) {
+            if (h.minute() > now - EndpointStats.HISTOGRAM_MINUTES && h.minute() <= now) {
+                stats(endpointId(h.model(), h.providerId())).restoreHistograms(h.minute(),
+                        HistogramCodec.decode(h.latencyMs()), HistogramCodec.decode(h.tokensPerSecond()));
+            }
+        }
+    }
+
+    /** What this process recorded in minutes {@code [from, to]} and the store does not hold yet. */
+    record Unstored(List<EndpointMinute> minutes, List<EndpointHistograms> histograms, Runnable markCounts,
+                    Runnable markHistograms) {
+    }
+
+    Unstored unstored(long from, long to, String node) {
+        List<EndpointMinute> minutes = new ArrayList<>();
+        List<EndpointHistograms> histograms = new ArrayList<>();
+        List<Runnable> countMarks = new ArrayList<>();
+        List<Runnable> histogramMarks = new ArrayList<>();
+        endpoints.forEach((id, s) -> {
+            String model = id.model().value();
+            String provider = id.provider().value();
+            for (long m = from; m <= to; m++) {
+                long minute = m;
+                long[] delta = s.unstoredCounts(minute);
+                if (delta != null) {
+                    minutes.add(new EndpointMinute(minute, model, provider, delta[0], delta[1], delta[2], delta[3]));
+                    countMarks.add(() -> s.countsStored(minute, delta));
+                }
+                Histogram[] h = s.unstoredHistograms(minute);
+                if (h != null) {
+                    histograms.add(new EndpointHistograms(minute, model, provider, node, HistogramCodec.encode(h[0]),
+                            HistogramCodec.encode(h[1])));
+                    long count = h[0].getTotalCount();
+                    histogramMarks.add(() -> s.histogramsStored(minute, count));
+                }
+            }
+        });
+        return new Unstored(minutes, histograms, () -> countMarks.forEach(Runnable::run),
+                () -> histogramMarks.forEach(Runnable::run));
+    }
+
+    long currentMinute() {
+        return minute();
+    }
+
+    private static EndpointId endpointId(String model, String provider) {
+        return new EndpointId(new ModelId(model), new ProviderId(provider));
     }
 
     /** Latency percentiles over 30 minutes, for routing: computed at most once a second per endpoint. */

@@ -42,6 +42,27 @@ public interface Store extends AutoCloseable {
     default void prepareDays(long fromDay, long toDay) {
     }
 
+    /** Adds each row's counts to what the store holds for its minute and endpoint. */
+    void addEndpointMinutes(List<EndpointMinute> rows);
+
+    /** Replaces each row's histograms (one row per minute, endpoint and node). */
+    void putEndpointHistograms(List<EndpointHistograms> rows);
+
+    /** Outcome counts of the minutes at or after {@code fromMinute}, all nodes summed. */
+    List<EndpointMinute> endpointMinutes(long fromMinute);
+
+    /**
+     * Outcome counts per hour of the minutes at or after {@code fromMinute}: rows whose
+     * {@code minute} is the first minute of their hour.
+     */
+    List<EndpointMinute> endpointHours(long fromMinute);
+
+    /** Histograms of the minutes at or after {@code fromMinute}, every node's. */
+    List<EndpointHistograms> endpointHistograms(long fromMinute);
+
+    /** Removes counts of minutes before {@code countsBefore} and histograms before {@code histogramsBefore}. */
+    void deleteEndpointStatsBefore(long countsBefore, long histogramsBefore);
+
     Optional<String> meta(String name);
 
     void putMeta(String name, String value);

@@ -1,6 +1,8 @@
 package dev.switchboard.accounting;
 
 import dev.switchboard.store.ActivityRow;
+import dev.switchboard.store.EndpointHistograms;
+import dev.switchboard.store.EndpointMinute;
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.Store;
@@ -130,6 +132,36 @@ final class FaultyStore implements Store {
     @Override
     public void prepareDays(long fromDay, long toDay) {
         store.prepareDays(fromDay, toDay);
+    }
+
+    @Override
+    public void addEndpointMinutes(List<EndpointMinute> rows) {
+        store.addEndpointMinutes(rows);
+    }
+
+    @Override
+    public void putEndpointHistograms(List<EndpointHistograms> rows) {
+        store.putEndpointHistograms(rows);
+    }
+
+    @Override
+    public List<EndpointMinute> endpointMinutes(long fromMinute) {
+        return store.endpointMinutes(fromMinute);
+    }
+
+    @Override
+    public List<EndpointMinute> endpointHours(long fromMinute) {
+        return store.endpointHours(fromMinute);
+    }
+
+    @Override
+    public List<EndpointHistograms> endpointHistograms(long fromMinute) {
+        return store.endpointHistograms(fromMinute);
+    }
+
+    @Override
+    public void deleteEndpointStatsBefore(long countsBefore, long histogramsBefore) {
+        store.deleteEndpointStatsBefore(countsBefore, histogramsBefore);
     }
 
     @Override

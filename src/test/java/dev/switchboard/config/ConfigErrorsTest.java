@@ -70,6 +70,20 @@ class ConfigErrorsTest {
                           host: a
                           host: b
                         """, 3, "server.host", "duplicate key"),
+                arguments("breaker error rate out of range", """
+                        routing:
+                          breaker:
+                            max_error_rate: 50
+                        """, 3, "routing.breaker.max_error_rate", "expected a fraction between 0 and 1"),
+                arguments("breaker open longer than its cap", """
+                        routing:
+                          breaker: { open_ms: 60000, max_open_ms: 1000 }
+                        """, 2, "routing.breaker.max_open_ms", "expected at least open_ms (60000), got 1000"),
+                arguments("breaker threshold not positive", """
+                        routing:
+                          breaker:
+                            consecutive_failures: 0
+                        """, 3, "routing.breaker.consecutive_failures", "expected a positive number (got 0)"),
                 arguments("malformed variable", """
                         providers:
                           - id: mine

@@ -90,6 +90,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void breakerSettingsAreReadAndUnsetOnesKeepTheirDefaults() {
+        SwitchboardConfig config = new ConfigLoader(Map.of()).load("switchboard.yaml", """
+                routing:
+                  breaker: { consecutive_failures: 3, max_error_rate: 0.25, open_ms: 2000 }
+                """);
+        assertThat(config.routing().breaker()).isEqualTo(new SwitchboardConfig.Breaker(3, 0.25,
+                SwitchboardConfig.Breaker.DEFAULT.minAttempts(), 2000, SwitchboardConfig.Breaker.DEFAULT.maxOpenMs()));
+        assertThat(config.routing().maxAttempts()).isEqualTo(SwitchboardConfig.Routing.DEFAULT.maxAttempts());
+    }
+
+    @Test
     void builtInConfigTakesTheAdminKeyFromTheEnvironment() {
         // `switchboard serve` without a switchboard.yaml runs on builtIn()
         SwitchboardConfig config = new ConfigLoader(Map.of("SWITCHBOARD_ADMIN_KEY", "sk-admin")).builtIn();

@@ -5,7 +5,10 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.TestGateway;
+import dev.switchboard.testing.TestStores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.stream.StreamSupport;
 
@@ -48,6 +51,46 @@ class EndpointStatsTest {
             assertThat(flakyStats.path("uptime_last_5m").asDouble()).isZero();
             assertThat(flakyStats.path("status").asText()).isEqualTo("down");
             assertThat(flakyStats.path("latency_last_30m").isNull()).isTrue();
+        }
+    }
+
+    /** Stats live through a restart: the next process reads them back from the store, on SQLite and PostgreSQL. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aRestartKeepsTheMeasuredStats(String kind) {
+        String database = TestStores.url(kind);
+        try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start()) {
+            String yaml = "storage: { database: \"" + database + "\" }\nproviders:\n" + Upstreams.provider("steady", steady)
+                    + Upstreams.provider("flaky", flaky) + "models:\n" + Upstreams.model("test/model", "steady", "flaky");
+            steady.always(FakeUpstream.delayed(50, fixture(200, "openai/chat_nonstream.json")));
+            flaky.always(fixture(500, "openai/error_401.json"));
+            String body = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"provider\":{\"order\":[\"flaky\",\"steady\"]}}";
+            JsonNode before;
+            try (TestGateway gateway = TestGateway.start(yaml)) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(gateway.post("/v1/chat/completions", body).statusCode()).isEqualTo(200);
+                }
+                before = Json.parse(gateway.get("/api/v1/models/test/model/endpoints").body()).path("data").path("endpoints");
+            }
+            try (TestGateway restarted = TestGateway.start(yaml)) {
+                JsonNode after = Json.parse(restarted.get("/api/v1/models/test/model/endpoints").body())
+                        .path("data").path("endpoints");
+                for (String tag : new String[] {"steady", "flaky"}) {
+                    assertThat(byTag(after, tag).path("uptime_last_5m")).as(tag).isEqualTo(byTag(before, tag).path("uptime_last_5m"));
+                    assertThat(byTag(after, tag).path("uptime_last_1d")).as(tag).isEqualTo(byTag(before, tag).path("uptime_last_1d"));
+                    assertThat(byTag(after, tag).path("latency_last_30m")).as(tag)
+                            .isEqualTo(byTag(before, tag).path("latency_last_30m"));
+                    JsonNode strip = byTag(after, tag).path("uptime_hourly");
+                    assertThat(strip.size()).isEqualTo(72);
+                    assertThat(strip.get(71).path("uptime").asDouble()).as(tag)
+                            .isEqualTo(byTag(before, tag).path("uptime_last_5m").asDouble());
+                }
+                assertThat(byTag(after, "steady").path("latency_last_30m").path("p50").asLong()).isGreaterThanOrEqualTo(50);
+                assertThat(byTag(after, "flaky").path("uptime_last_5m").asDouble()).isZero();
+            }
+        } finally {
+            TestStores.drop(database);
         }
     }
 

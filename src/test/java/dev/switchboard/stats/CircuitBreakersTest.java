@@ -3,36 +3,14 @@ package dev.switchboard.stats;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.ModelId;
 import dev.switchboard.catalog.ProviderId;
+import dev.switchboard.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CircuitBreakersTest {
-    private static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private final ManualClock clock = new ManualClock();
     private final CircuitBreakers breakers = new CircuitBreakers(clock);
     private final EndpointId endpoint = new EndpointId(new ModelId("test/model"), new ProviderId("acme"));
@@ -62,18 +40,18 @@ class CircuitBreakersTest {
     @Test
     void halfOpenProbesCloseOnSuccessAndBackOffOnFailure() {
         fail(CircuitBreakers.CONSECUTIVE_FAILURES);
-        clock.now = clock.now.plusMillis(CircuitBreakers.FIRST_OPEN_MS);
+        clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).as("half-open: probes may go").isFalse();
 
         fail(1); // the probe failed: open twice as long
-        clock.now = clock.now.plusMillis(CircuitBreakers.FIRST_OPEN_MS);
+        clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).isTrue();
-        clock.now = clock.now.plusMillis(CircuitBreakers.FIRST_OPEN_MS);
+        clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).isFalse();
 
         breakers.success(endpoint); // the probe answered: closed, and the backoff forgotten
         fail(CircuitBreakers.CONSECUTIVE_FAILURES);
-        clock.now = clock.now.plusMillis(CircuitBreakers.FIRST_OPEN_MS);
+        clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).isFalse();
     }
 
@@ -81,12 +59,12 @@ class CircuitBreakersTest {
     void theOpenTimeIsCapped() {
         fail(CircuitBreakers.CONSECUTIVE_FAILURES);
         for (int i = 0; i < 20; i++) {
-            clock.now = clock.now.plus(Duration.ofMinutes(10));
+            clock.advance(Duration.ofMinutes(10));
             fail(1);
         }
-        clock.now = clock.now.plusMillis(CircuitBreakers.MAX_OPEN_MS - 1);
+        clock.advanceMillis(CircuitBreakers.MAX_OPEN_MS - 1);
         assertThat(breakers.open(endpoint)).isTrue();
-        clock.now = clock.now.plusMillis(1);
+        clock.advanceMillis(1);
         assertThat(breakers.open(endpoint)).isFalse();
     }
 
@@ -94,7 +72,28 @@ class CircuitBreakersTest {
     void failuresWhileOpenChangeNothing() {
         fail(CircuitBreakers.CONSECUTIVE_FAILURES);
         fail(10);
-        clock.now = clock.now.plusMillis(CircuitBreakers.FIRST_OPEN_MS);
+        clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).isFalse();
+    }
+
+    @Test
+    void configuredSettingsReplaceEveryDefault() {
+        CircuitBreakers custom = new CircuitBreakers(clock, new CircuitBreakers.Settings(2, 0.2, 4, 1_000, 3_000));
+        custom.failure(endpoint, false);
+        assertThat(custom.open(endpoint)).isFalse();
+        custom.failure(endpoint, false);
+        assertThat(custom.open(endpoint)).as("two in a row").isTrue();
+
+        clock.advanceMillis(1_000);
+        assertThat(custom.open(endpoint)).as("half-open after open_ms").isFalse();
+        custom.failure(endpoint, false);
+        clock.advanceMillis(1_999);
+        assertThat(custom.open(endpoint)).as("a failed probe doubles the time").isTrue();
+        clock.advanceMillis(1);
+        custom.failure(endpoint, false);
+        clock.advanceMillis(2_999);
+        assertThat(custom.open(endpoint)).as("capped at max_open_ms, not 4 s").isTrue();
+        clock.advanceMillis(1);
+        assertThat(custom.open(endpoint)).isFalse();
     }
 }

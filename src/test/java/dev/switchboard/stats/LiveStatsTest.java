@@ -3,41 +3,15 @@ package dev.switchboard.stats;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.ModelId;
 import dev.switchboard.catalog.ProviderId;
+import dev.switchboard.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class LiveStatsTest {
-    /** A clock the test moves. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     private final ManualClock clock = new ManualClock();
     private final EndpointCooldowns cooldowns = new EndpointCooldowns(clock);
     private final LiveStats stats = new LiveStats(clock, cooldowns);

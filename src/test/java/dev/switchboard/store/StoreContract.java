@@ -388,6 +388,47 @@ public abstract class StoreContract {
         }
     }
 
+    @Test
+    void endpointMinutesAddUpAndGroupByHour() {
+        long hour = 29_000_000L / 60 * 60; // the first minute of an hour
+        store.addEndpointMinutes(List.of(
+                new EndpointMinute(hour + 1, "openai/gpt-4.1", "openai", 3, 1, 2, 0),
+                new EndpointMinute(hour + 1, "openai/gpt-4.1", "azure", 1, 0, 0, 0),
+                new EndpointMinute(hour + 59, "openai/gpt-4.1", "openai", 1, 0, 0, 1),
+                new EndpointMinute(hour + 60, "openai/gpt-4.1", "openai", 0, 4, 0, 0)));
+        // a second node's increments of a minute already stored
+        store.addEndpointMinutes(List.of(new EndpointMinute(hour + 1, "openai/gpt-4.1", "openai", 5, 0, 0, 0)));
+
+        assertThat(store.endpointMinutes(hour + 1)).contains(
+                new EndpointMinute(hour + 1, "openai/gpt-4.1", "openai", 8, 1, 2, 0));
+        assertThat(store.endpointMinutes(hour + 2)).hasSize(2);
+        assertThat(store.endpointHours(hour)).containsExactlyInAnyOrder(
+                new EndpointMinute(hour, "openai/gpt-4.1", "openai", 9, 1, 2, 1),
+                new EndpointMinute(hour, "openai/gpt-4.1", "azure", 1, 0, 0, 0),
+                new EndpointMinute(hour + 60, "openai/gpt-4.1", "openai", 0, 4, 0, 0));
+    }
+
+    @Test
+    void endpointHistogramsAreReplacedPerNodeAndOldStatsRemoved() {
+        store.putEndpointHistograms(List.of(new EndpointHistograms(100, "m/x", "p", "node-a", new byte[] {1}, new byte[] {2}),
+                new EndpointHistograms(100, "m/x", "p", "node-b", new byte[] {3}, new byte[] {4})));
+        store.putEndpointHistograms(List.of(new EndpointHistograms(100, "m/x", "p", "node-a", new byte[] {5, 6},
+                new byte[] {7})));
+        store.putEndpointHistograms(List.of(new EndpointHistograms(90, "m/x", "p", "node-a", new byte[] {8}, new byte[] {9})));
+        store.addEndpointMinutes(List.of(new EndpointMinute(50, "m/x", "p", 1, 0, 0, 0),
+                new EndpointMinute(100, "m/x", "p", 1, 0, 0, 0)));
+
+        List<EndpointHistograms> rows = store.endpointHistograms(95);
+        assertThat(rows).hasSize(2);
+        EndpointHistograms a = rows.stream().filter(h -> h.node().equals("node-a")).findFirst().orElseThrow();
+        assertThat(a.latencyMs()).containsExactly(5, 6);
+        assertThat(a.tokensPerSecond()).containsExactly(7);
+
+        store.deleteEndpointStatsBefore(60, 95);
+        assertThat(store.endpointMinutes(0)).extracting(EndpointMinute::minute).containsExactly(100L);
+        assertThat(store.endpointHistograms(0)).extracting(EndpointHistograms::minute).containsExactly(100L, 100L);
+    }
+
     protected static GenerationRecord withId(GenerationRecord g, String id) {
         return new GenerationRecord(id, g.createdAt(), g.keyHash(), g.model(), g.providerId(), g.providerName(),
                 g.upstreamId(), g.app(), g.appUrl(), g.externalUser(), g.tokensPrompt(), g.tokensCompletion(),

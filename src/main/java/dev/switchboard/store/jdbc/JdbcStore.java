@@ -2,6 +2,8 @@ package dev.switchboard.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.store.ActivityRow;
+import dev.switchboard.store.EndpointHistograms;
+import dev.switchboard.store.EndpointMinute;
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
@@ -160,6 +162,73 @@ abstract class JdbcStore implements Store {
     }
 
     @Override
+    public void addEndpointMinutes(List<EndpointMinute> rows) {
+        batch("writing endpoint stats", "INSERT INTO endpoint_minutes (minute, model, provider_id, successes, errors, "
+                + "rate_limited, cancelled) VALUES (?,?,?,?,?,?,?) ON CONFLICT (minute, model, provider_id) DO UPDATE SET "
+                + "successes = endpoint_minutes.successes + excluded.successes, "
+                + "errors = endpoint_minutes.errors + excluded.errors, "
+                + "rate_limited = endpoint_minutes.rate_limited + excluded.rate_limited, "
+                + "cancelled = endpoint_minutes.cancelled + excluded.cancelled", rows, (s, m) -> {
+            s.setLong(1, m.minute());
+            s.setString(2, m.model());
+            s.setString(3, m.providerId());
+            s.setLong(4, m.successes());
+            s.setLong(5, m.errors());
+            s.setLong(6, m.rateLimited());
+            s.setLong(7, m.cancelled());
+        });
+    }
+
+    @Override
+    public void putEndpointHistograms(List<EndpointHistograms> rows) {
+        batch("writing endpoint histograms", "INSERT INTO endpoint_histograms (minute, model, provider_id, node, latency_ms, "
+                + "tokens_per_second) VALUES (?,?,?,?,?,?) ON CONFLICT (minute, model, provider_id, node) DO UPDATE SET "
+                + "latency_ms = excluded.latency_ms, tokens_per_second = excluded.tokens_per_second", rows, (s, h) -> {
+            s.setLong(1, h.minute());
+            s.setString(2, h.model());
+            s.setString(3, h.providerId());
+            s.setString(4, h.node());
+            s.setBytes(5, h.latencyMs());
+            s.setBytes(6, h.tokensPerSecond());
+        });
+    }
+
+    @Override
+    public List<EndpointMinute> endpointMinutes(long fromMinute) {
+        return query("reading endpoint stats", "SELECT minute, model, provider_id, successes, errors, rate_limited, cancelled "
+                + "FROM endpoint_minutes WHERE minute >= ? ORDER BY minute", s -> s.setLong(1, fromMinute), JdbcStore::minute);
+    }
+
+    @Override
+    public List<EndpointMinute> endpointHours(long fromMinute) {
+        // minute - minute % 60: the hour's first minute, the same integer arithmetic in both databases
+        return query("reading endpoint stats by hour", "SELECT minute - minute % 60 AS hour, model, provider_id, "
+                + "SUM(successes), SUM(errors), SUM(rate_limited), SUM(cancelled) FROM endpoint_minutes WHERE minute >= ? "
+                + "GROUP BY minute - minute % 60, model, provider_id ORDER BY hour", s -> s.setLong(1, fromMinute),
+                JdbcStore::minute);
+    }
+
+    @Override
+    public List<EndpointHistograms> endpointHistograms(long fromMinute) {
+        return query("reading endpoint histograms", "SELECT minute, model, provider_id, node, latency_ms, tokens_per_second "
+                + "FROM endpoint_histograms WHERE minute >= ? ORDER BY minute", s -> s.setLong(1, fromMinute),
+                r -> new EndpointHistograms(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getBytes(5),
+                        r.getBytes(6)));
+    }
+
+    @Override
+    public void deleteEndpointStatsBefore(long countsBefore, long histogramsBefore) {
+        update("removing old endpoint stats", "DELETE FROM endpoint_minutes WHERE minute < ?", s -> s.setLong(1, countsBefore));
+        update("removing old endpoint histograms", "DELETE FROM endpoint_histograms WHERE minute < ?",
+                s -> s.setLong(1, histogramsBefore));
+    }
+
+    private static EndpointMinute minute(ResultSet r) throws SQLException {
+        return new EndpointMinute(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6),
+                r.getLong(7));
+    }
+
+    @Override
     public Optional<String> meta(String name) {
         return query("reading a setting", "SELECT value FROM meta WHERE name = ?", s -> s.setString(1, name),
                 r -> r.getString(1)).stream().findFirst();
@@ -246,6 +315,10 @@ abstract class JdbcStore implements Store {
         T map(ResultSet row) throws SQLException;
     }
 
+    interface RowBinder<T> {
+        void bind(PreparedStatement statement, T row) throws SQLException;
+    }
+
     interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
@@ -272,6 +345,23 @@ abstract class JdbcStore implements Store {
         } catch (SQLException e) {
             throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One statement run for every row, in one transaction. */
+    protected <T> void batch(String what, String sql, List<T> rows, RowBinder<T> binder) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        inTransaction(what, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (T row : rows) {
+                    binder.bind(s, row);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
     }
 
     protected <T> T inTransaction(String what, Work<T> work) {
