@@ -13,7 +13,7 @@ public final class Specs {
     }
 
     public record ConfigFile(ServerSpec server, StorageSpec storage, AuthSpec auth, RoutingSpec routing,
-                             List<ProviderSpec> providers, List<ModelSpec> models) {
+                             ObservabilitySpec observability, List<ProviderSpec> providers, List<ModelSpec> models) {
     }
 
     public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,
@@ -27,6 +27,18 @@ public final class Specs {
     }
 
     public record RoutingSpec(Integer maxAttempts, Long maxTotalMs, Long defaultCooldownMs) {
+    }
+
+    public record ObservabilitySpec(MetricsSpec metrics, AccessLogSpec accessLog, TracingSpec tracing) {
+    }
+
+    public record MetricsSpec(Boolean enabled) {
+    }
+
+    public record AccessLogSpec(Boolean enabled, String format) {
+    }
+
+    public record TracingSpec(String otlpEndpoint, String serviceName, Double sampleRatio) {
     }
 
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,
