@@ -8,6 +8,7 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -42,9 +43,11 @@ public final class SwitchboardServer implements AutoCloseable {
     private final AtomicBoolean ready;
     private final String transport;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Observability observability;
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
-                              int port, AtomicBoolean ready, String transport) {
+                              int port, AtomicBoolean ready, String transport, Observability observability) {
+        this.observability = observability;
         this.vertx = vertx;
         this.gateway = gateway;
         this.store = store;
@@ -63,6 +66,15 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Opens the store (creating or migrating its schema), then serves; blocks until ready. */
     public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops) {
+        return start(config, catalog, clock, eventLoops, null);
+    }
+
+    /**
+     * As above, tracing with {@code openTelemetry} instead of what {@code observability.tracing}
+     * configures (null: as configured); tests pass an SDK with an in-memory exporter.
+     */
+    public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops,
+                                          OpenTelemetry openTelemetry) {
         Store store;
         try {
             store = Stores.open(config.storage().database());
@@ -85,22 +97,27 @@ public final class SwitchboardServer implements AutoCloseable {
                 .with(new VertxOptions().setEventLoopPoolSize(loops))
                 .withTransport(transport)
                 .build();
-        Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
+        Observability observability = Observability.start(config.observability(), openTelemetry);
+        Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
+                observability.metrics(), observability.tracing(), observability.accessLog().enabled());
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
             // the first listener resolves port 0 to a real port; the others share it
-            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get, clock);
+            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get,
+                    clock, observability);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
-                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock)));
+                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get,
+                        clock, observability)));
             }
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, port, ready,
-                    transport.name().toLowerCase(java.util.Locale.ROOT));
+                    transport.name().toLowerCase(java.util.Locale.ROOT), observability);
         } catch (RuntimeException e) {
             vertx.close();
+            observability.close();
             accounts.close();
             store.close();
             throw e;
@@ -181,6 +198,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // requests have ended (or been cut off): their ledger rows are all queued now
         accounts.close();
         store.close();
+        observability.close();
     }
 
     private static <T> T await(Future<T> future) {
