@@ -22,7 +22,7 @@ final class RequestTelemetry {
     private final ClientSink sink;
     private final String operation;
     private final String api;
-    private final String requestModel;
+    private final String requestedModel;
     private final String generationId;
     private final Caller caller;
     private final RequestAccounting.Attribution attribution;
@@ -43,9 +43,7 @@ final class RequestTelemetry {
         this.sink = sink;
         this.operation = operation;
         this.api = api;
-        // a label takes catalog ids only: a model the catalog does not know must not make a new series
-        this.requestModel = requestedModel == null ? GatewayMetrics.NONE
-                : gateway.catalog().find(requestedModel).map(m -> m.id().value()).orElse(GatewayMetrics.NONE);
+        this.requestedModel = requestedModel;
         this.generationId = generationId;
         this.caller = caller;
         this.attribution = attribution;
@@ -116,7 +114,7 @@ final class RequestTelemetry {
         endAttempt(outcome, upstreamId, finishReason, input, output);
         GatewayMetrics metrics = gateway.metrics();
         if (metrics.enabled()) {
-            metrics.requestEnded(new GatewayMetrics.RequestSeries(operation, api, requestModel,
+            metrics.requestEnded(new GatewayMetrics.RequestSeries(operation, api, requestModelLabel(served),
                             served == null ? null : served.id(), outcome, status), durationNanos,
                     streamed ? firstTokenNanos : -1, input, output, metering == null ? 0 : metering.cost().doubleValue());
         }
@@ -134,6 +132,18 @@ final class RequestTelemetry {
         if (gateway.summaries()) {
             sink.finished(summary);
         }
+    }
+
+    /**
+     * The requested model as a label: its catalog id. A model the catalog does not know must not
+     * make a new series, so it is {@link GatewayMetrics#NONE}.
+     */
+    private String requestModelLabel(Endpoint served) {
+        if (served != null && served.model().value().equals(requestedModel)) {
+            return requestedModel; // the usual case: asked by catalog id, served as asked
+        }
+        return requestedModel == null ? GatewayMetrics.NONE
+                : gateway.catalog().find(requestedModel).map(m -> m.id().value()).orElse(GatewayMetrics.NONE);
     }
 
     /** Ends the attempt still open when the request ends: it served, broke mid-stream, or its client left. */

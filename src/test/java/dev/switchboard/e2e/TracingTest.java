@@ -70,6 +70,8 @@ class TracingTest {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(gateway.baseUrl())
                 .apiKey("unused")
+                .maxRetries(0)
+                .timeout(java.time.Duration.ofSeconds(30))
                 .putHeader("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01")
                 .build();
     }
