@@ -22,6 +22,9 @@ import java.util.List;
  * per upstream attempt, whose context goes to the provider as its {@code traceparent}. {@link #OFF}
  * (no collector configured) creates nothing at all. Spans never carry prompts, answers or keys.
  */
+// opentelemetry-semconv-incubating 1.43.0-alpha flags every gen_ai.* key as deprecated; the names
+// themselves are the GenAI conventions' current ones (checked against the jar), so we keep using them
+@SuppressWarnings("deprecation")
 public final class Tracing {
     public static final Tracing OFF = new Tracing(null);
     /** Span names carry the model the client asked for; an absurdly long one is cut. */
@@ -122,6 +125,10 @@ public final class Tracing {
             }
             if (summary.finishReason() != null) {
                 span.setAttribute(GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.of(summary.finishReason()));
+            }
+            if (summary.firstTokenMs() != null) {
+                span.setAttribute(GenAiIncubatingAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+                        summary.firstTokenMs() / 1000.0);
             }
             span.setAttribute("http.response.status_code", summary.status());
             span.setAttribute("switchboard.attempts", summary.attempts());

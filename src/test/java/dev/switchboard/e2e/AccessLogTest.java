@@ -130,6 +130,47 @@ class AccessLogTest {
     }
 
     @Test
+    void aStreamTheClientAbandonsIsLoggedOnceAsCancelledAndCounted() throws Exception {
+        gateway = TestGateway.start(AccountsApi.yaml(true,
+                "  - { id: slow, name: Slow Demo, protocol: demo, tokens_per_second: 20 }\n",
+                "  - { id: test/slow, name: Slow, context_length: 8000, max_output_tokens: 1000, tokenizer: o200k_base,\n"
+                        + "      pricing: { prompt: 1, completion: 2 }, endpoints: [ { provider: slow, upstream_model: echo } ] }\n"));
+        AccountsApi.Created key = AccountsApi.createKey(gateway);
+        // about 200 tokens at 20 a second: ten seconds if the client stayed
+        String body = AccountsApi.chatBody("test/slow", "tick ".repeat(200), true);
+        String id = null;
+        int contentChunks = 0;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + key.secret() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while (contentChunks < 3 && (line = reader.readLine()) != null) {
+                if (line.regionMatches(true, 0, "x-generation-id:", 0, 16)) {
+                    id = line.substring(16).strip();
+                } else if (line.startsWith("data: {") && line.contains("\"content\":\"")) {
+                    contentChunks++;
+                }
+            }
+        }
+        assertThat(id).startsWith("gen-");
+
+        List<String> logged = awaitLinesWith(id, 1);
+        assertThat(logged).singleElement().satisfies(line -> assertThat(line)
+                .contains(" status=200 outcome=cancelled ", " streamed=true", " model=test/slow", " provider=slow")
+                .containsPattern(" ttft_ms=\\d+ ")
+                .doesNotContain("tick"));
+        String metrics = gateway.get("/metrics").body();
+        assertThat(MetricsTest.samples(metrics, "switchboard_requests_total"))
+                .anySatisfy(s -> assertThat(s).contains("outcome=\"cancelled\"", "model=\"test/slow\""));
+        assertThat(MetricsTest.samples(metrics, "switchboard_upstream_attempts_total"))
+                .anySatisfy(s -> assertThat(s).contains("provider=\"slow\"", "outcome=\"cancelled\""));
+    }
+
+    @Test
     void theLogCanBeTurnedOff() {
         gateway = TestGateway.start(AccountsApi.yaml() + "observability: { access_log: { enabled: false } }\n");
 

@@ -159,6 +159,8 @@ class TracingTest {
         SpanData server = ofKind(SpanKind.SERVER).getFirst();
         assertThat(server.getTraceId()).isEqualTo(TRACE_ID);
         assertThat(longAttribute(server, "gen_ai.usage.output_tokens")).isPositive();
+        assertThat(server.getAttributes().get(AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk")))
+                .isNotNull().isNotNegative();
         assertThat(ofKind(SpanKind.CLIENT)).singleElement()
                 .satisfies(attempt -> assertThat(attempt.getTraceId()).isEqualTo(TRACE_ID));
     }
