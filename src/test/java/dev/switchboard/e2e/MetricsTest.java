@@ -183,6 +183,37 @@ class MetricsTest {
     }
 
     @Test
+    void embeddingsAndTheMessagesApiHaveTheirOwnLabels() throws InterruptedException {
+        startWithUpstreams("""
+                  - id: test/embed
+                    name: "Test: Embed"
+                    context_length: 8191
+                    output_modalities: [embeddings]
+                    tokenizer: cl100k_base
+                    pricing: { prompt: 0.02, completion: 0 }
+                    endpoints: [ { provider: alpha, upstream_model: upstream-small } ]
+                """);
+        alpha.enqueue(fixture(200, "openai/embeddings.json"));
+        AccountsApi.Created key = AccountsApi.createKey(gateway);
+        gateway.openAi(key.secret()).embeddings().create(com.openai.models.embeddings.EmbeddingCreateParams.builder()
+                .model("test/embed").input("The food was delicious").build());
+        com.anthropic.client.okhttp.AnthropicOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + gateway.port()).apiKey(key.secret()).maxRetries(0).build()
+                .messages().create(com.anthropic.models.messages.MessageCreateParams.builder()
+                        .model(AccountsApi.PRICED).maxTokens(40).addUserMessage("Hello from Anthropic").build());
+
+        String metrics = scrapeShowing("http_route=\"/v1/messages\"");
+
+        assertThat(samples(metrics, "gen_ai_client_token_usage_count"))
+                .anySatisfy(s -> assertThat(s).contains("gen_ai_operation_name=\"embeddings\"",
+                        "endpoint=\"/v1/embeddings\"", "gen_ai_token_type=\"input\"", "gen_ai_provider_name=\"alpha\""))
+                .anySatisfy(s -> assertThat(s).contains("gen_ai_operation_name=\"chat\"", "endpoint=\"/v1/messages\""));
+        assertThat(samples(metrics, "switchboard_requests_total"))
+                .anySatisfy(s -> assertThat(s).contains("operation=\"embeddings\"", "outcome=\"success\""))
+                .anySatisfy(s -> assertThat(s).contains("endpoint=\"/v1/messages\"", "outcome=\"success\""));
+    }
+
+    @Test
     void metricsCanBeTurnedOff() {
         gateway = TestGateway.start(AccountsApi.yaml() + "observability: { metrics: { enabled: false } }\n");
         assertThat(gateway.get("/metrics").statusCode()).isEqualTo(404);
