@@ -127,6 +127,11 @@ final class Observability implements AutoCloseable {
         return registry != null;
     }
 
+    /** What Vert.x should measure for us (the upstream client's connections); null when metrics are off. */
+    io.vertx.core.spi.VertxMetricsFactory vertxMetrics() {
+        return registry == null ? null : options -> new UpstreamConnectionMetrics(metrics);
+    }
+
     /** Every meter in the Prometheus text format; walks all series, so call it off the event loop. */
     String scrape() {
         return registry.scrape(PROMETHEUS_TEXT);

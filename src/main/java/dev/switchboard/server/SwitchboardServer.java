@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,11 +94,14 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(loops))
-                .withTransport(transport)
-                .build();
         Observability observability = Observability.start(config.observability(), openTelemetry);
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops);
+        var builder = Vertx.builder();
+        if (observability.vertxMetrics() != null) {
+            options.setMetricsOptions(new MetricsOptions().setEnabled(true));
+            builder.withMetrics(observability.vertxMetrics());
+        }
+        Vertx vertx = builder.with(options).withTransport(transport).build();
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
                 observability.metrics(), observability.tracing(), observability.accessLog().enabled());
         AtomicBoolean ready = new AtomicBoolean();

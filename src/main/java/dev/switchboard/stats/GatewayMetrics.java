@@ -55,6 +55,7 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<EndpointId, Counter> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ProviderId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HttpSeries, Timer> http = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> connections = new ConcurrentHashMap<>();
 
     /** Meters registered in {@code registry} (null: record nothing). */
     public GatewayMetrics(MeterRegistry registry) {
@@ -151,6 +152,31 @@ public final class GatewayMetrics {
             Gauge.builder("switchboard.upstream.in_flight", created, AtomicInteger::get)
                     .description("Upstream requests in flight (connecting, waiting or streaming)")
                     .tag("provider", p.value())
+                    .strongReference(true)
+                    .register(registry);
+            return created;
+        });
+    }
+
+    /** The upstream HTTP client opened a connection to {@code upstream} (host:port of a provider's base URL). */
+    public void upstreamConnectionOpened(String upstream) {
+        if (registry != null) {
+            connections(upstream).incrementAndGet();
+        }
+    }
+
+    public void upstreamConnectionClosed(String upstream) {
+        if (registry != null) {
+            connections(upstream).decrementAndGet();
+        }
+    }
+
+    private AtomicInteger connections(String upstream) {
+        return connections.computeIfAbsent(upstream, u -> {
+            AtomicInteger created = new AtomicInteger();
+            Gauge.builder("switchboard.upstream.connections", created, AtomicInteger::get)
+                    .description("Open connections of the upstream HTTP client, per upstream host:port")
+                    .tag("upstream", u)
                     .strongReference(true)
                     .register(registry);
             return created;

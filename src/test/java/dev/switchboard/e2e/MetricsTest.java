@@ -148,6 +148,12 @@ class MetricsTest {
                 .anySatisfy(s -> assertThat(s).contains("provider=\"beta\"", "outcome=\"success\""));
         assertThat(samples(metrics, "switchboard_upstream_in_flight"))
                 .allSatisfy(s -> assertThat(value(s)).isZero());
+        // the upstream client keeps its connection to each provider open (keep-alive)
+        assertThat(samples(metrics, "switchboard_upstream_connections"))
+                .anySatisfy(s -> {
+                    assertThat(s).contains("upstream=\"127.0.0.1:" + beta.port() + "\"");
+                    assertThat(value(s)).isGreaterThanOrEqualTo(1.0);
+                });
     }
 
     @Test
