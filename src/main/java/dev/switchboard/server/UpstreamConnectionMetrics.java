@@ -12,8 +12,8 @@ import io.vertx.core.spi.observability.HttpResponse;
 /**
  * The one thing Switchboard asks of Vert.x's metrics SPI: the upstream HTTP client's open
  * connections per upstream address ({@code switchboard_upstream_connections}). Only connection
- * opens and closes are counted; every other hook is Vert.x's no-op default, so requests pay
- * nothing. Everything else Vert.x could measure (servers, pools, event bus) stays off.
+ * opens and closes are counted; the per-request hooks keep Vert.x's empty defaults, so a request
+ * pays a few no-op calls. Everything else Vert.x could measure (servers, pools, event bus) stays off.
  */
 final class UpstreamConnectionMetrics implements VertxMetrics {
     private final GatewayMetrics metrics;
