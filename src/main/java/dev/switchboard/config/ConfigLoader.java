@@ -15,6 +15,7 @@ import dev.switchboard.config.Specs.BreakerSpec;
 import dev.switchboard.config.Specs.ConfigFile;
 import dev.switchboard.config.Specs.EndpointSpec;
 import dev.switchboard.config.Specs.ModelSpec;
+import dev.switchboard.config.Specs.ObservabilitySpec;
 import dev.switchboard.config.Specs.ProviderSpec;
 import dev.switchboard.config.Specs.RoutingSpec;
 import dev.switchboard.config.Specs.ServerSpec;
@@ -93,10 +94,12 @@ public final class ConfigLoader {
                 ModelSpec::id, SpecMerger::model);
         if (user == null) {
             return new SwitchboardConfig(BUILTIN_NAME, SwitchboardConfig.Server.DEFAULT,
-                    SwitchboardConfig.Storage.DEFAULT, auth(null), SwitchboardConfig.Routing.DEFAULT, providers, models);
+                    SwitchboardConfig.Storage.DEFAULT, auth(null), SwitchboardConfig.Routing.DEFAULT,
+                    observability(null, null), providers, models);
         }
         return new SwitchboardConfig(userDocument.name(), server(userDocument, user.server()),
-                storage(userDocument, user.storage()), auth(user.auth()), routing(userDocument, user.routing()), providers, models);
+                storage(userDocument, user.storage()), auth(user.auth()), routing(userDocument, user.routing()),
+                observability(userDocument, user.observability()), providers, models);
     }
 
     private static String builtInText() {
@@ -251,6 +254,52 @@ public final class ConfigLoader {
                 (int) positive(doc, "routing.breaker.min_attempts", spec.minAttempts() == null ? null
                         : spec.minAttempts().longValue(), d.minAttempts()),
                 openMs, maxOpenMs);
+    }
+
+    /**
+     * Defaults for what the file leaves out; the tracing endpoint and service name fall back to the
+     * standard {@code OTEL_EXPORTER_OTLP_ENDPOINT} and {@code OTEL_SERVICE_NAME} variables.
+     */
+    private SwitchboardConfig.Observability observability(YamlDocument doc, ObservabilitySpec spec) {
+        var metricsDefault = SwitchboardConfig.Metrics.DEFAULT;
+        var logDefault = SwitchboardConfig.AccessLog.DEFAULT;
+        var tracingDefault = SwitchboardConfig.Tracing.DEFAULT;
+        Specs.MetricsSpec metrics = spec == null ? null : spec.metrics();
+        Specs.AccessLogSpec log = spec == null ? null : spec.accessLog();
+        Specs.TracingSpec tracing = spec == null ? null : spec.tracing();
+
+        boolean metricsEnabled = metrics == null || metrics.enabled() == null ? metricsDefault.enabled() : metrics.enabled();
+        boolean logEnabled = log == null || log.enabled() == null ? logDefault.enabled() : log.enabled();
+        String format = log == null || log.format() == null ? logDefault.format()
+                : log.format().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new ConfigException(doc.name(), doc.lineOf("observability.access_log.format"),
+                    "observability.access_log.format", "expected text or json (got \"" + log.format() + "\")");
+        }
+
+        String endpoint = tracing == null || tracing.otlpEndpoint() == null
+                ? env.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", tracingDefault.otlpEndpoint())
+                : tracing.otlpEndpoint();
+        endpoint = endpoint.strip();
+        if (!endpoint.isEmpty() && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            String path = "observability.tracing.otlp_endpoint";
+            throw new ConfigException(doc == null ? "OTEL_EXPORTER_OTLP_ENDPOINT" : doc.name(),
+                    doc == null ? 0 : doc.lineOf(path), path,
+                    "expected an http:// or https:// URL of an OTLP/HTTP collector (got \"" + endpoint + "\")");
+        }
+        String service = tracing == null || tracing.serviceName() == null || tracing.serviceName().isBlank()
+                ? env.getOrDefault("OTEL_SERVICE_NAME", "") : tracing.serviceName().strip();
+        if (service.isBlank()) {
+            service = tracingDefault.serviceName();
+        }
+        double ratio = tracing == null || tracing.sampleRatio() == null ? tracingDefault.sampleRatio() : tracing.sampleRatio();
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new ConfigException(doc.name(), doc.lineOf("observability.tracing.sample_ratio"),
+                    "observability.tracing.sample_ratio", "expected a number from 0 to 1 (got " + ratio + ")");
+        }
+        return new SwitchboardConfig.Observability(new SwitchboardConfig.Metrics(metricsEnabled),
+                new SwitchboardConfig.AccessLog(logEnabled, format),
+                new SwitchboardConfig.Tracing(endpoint, service, ratio));
     }
 
     private static long positive(YamlDocument doc, String path, Long value, long fallback) {

@@ -13,7 +13,7 @@ public final class Specs {
     }
 
     public record ConfigFile(ServerSpec server, StorageSpec storage, AuthSpec auth, RoutingSpec routing,
-                             List<ProviderSpec> providers, List<ModelSpec> models) {
+                             ObservabilitySpec observability, List<ProviderSpec> providers, List<ModelSpec> models) {
     }
 
     public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,
@@ -31,6 +31,18 @@ public final class Specs {
 
     public record BreakerSpec(Integer consecutiveFailures, Double maxErrorRate, Integer minAttempts, Long openMs,
                               Long maxOpenMs) {
+    }
+
+    public record ObservabilitySpec(MetricsSpec metrics, AccessLogSpec accessLog, TracingSpec tracing) {
+    }
+
+    public record MetricsSpec(Boolean enabled) {
+    }
+
+    public record AccessLogSpec(Boolean enabled, String format) {
+    }
+
+    public record TracingSpec(String otlpEndpoint, String serviceName, Double sampleRatio) {
     }
 
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,

@@ -15,6 +15,7 @@ public record SwitchboardConfig(
         Storage storage,
         Auth auth,
         Routing routing,
+        Observability observability,
         List<Sourced<ProviderSpec>> providers,
         List<Sourced<ModelSpec>> models) {
 
@@ -66,5 +67,36 @@ public record SwitchboardConfig(
      */
     public record Breaker(int consecutiveFailures, double maxErrorRate, int minAttempts, long openMs, long maxOpenMs) {
         public static final Breaker DEFAULT = new Breaker(5, 0.5, 10, 10_000, 300_000);
+    }
+
+    /** What Switchboard tells operators: {@code /metrics}, the access log and OpenTelemetry traces. */
+    public record Observability(Metrics metrics, AccessLog accessLog, Tracing tracing) {
+        public static final Observability DEFAULT = new Observability(Metrics.DEFAULT, AccessLog.DEFAULT, Tracing.DEFAULT);
+    }
+
+    /** {@code enabled}: meters are kept and {@code GET /metrics} serves them; false: neither (404). */
+    public record Metrics(boolean enabled) {
+        public static final Metrics DEFAULT = new Metrics(true);
+    }
+
+    /** One line per finished request on the {@code switchboard.access} logger; {@code format}: text or json. */
+    public record AccessLog(boolean enabled, String format) {
+        public static final AccessLog DEFAULT = new AccessLog(true, "text");
+
+        public boolean json() {
+            return "json".equals(format);
+        }
+    }
+
+    /**
+     * OpenTelemetry traces over OTLP/HTTP; off (no SDK at all) while {@code otlpEndpoint} is empty.
+     * {@code otlpEndpoint} is the collector's base URL (spans go to its {@code /v1/traces}).
+     */
+    public record Tracing(String otlpEndpoint, String serviceName, double sampleRatio) {
+        public static final Tracing DEFAULT = new Tracing("", "switchboard", 1.0);
+
+        public boolean enabled() {
+            return !otlpEndpoint.isEmpty();
+        }
     }
 }

@@ -49,6 +49,7 @@ final class ChatCompletion {
     private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
     private final PromptSize promptSize;
     private final RequestAccounting accounting;
+    private final RequestTelemetry telemetry;
 
     private List<Endpoint> plan = List.of();
     private int next;
@@ -61,7 +62,7 @@ final class ChatCompletion {
     private Long latencyMs;
 
     ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink,
-                   Caller caller, RequestAccounting.Attribution attribution) {
+                   Caller caller, RequestAccounting.Attribution attribution, Tracing.Parent parent) {
         this.gateway = gateway;
         this.adapters = adapters;
         this.vertx = vertx;
@@ -71,6 +72,9 @@ final class ChatCompletion {
         this.promptSize = new PromptSize(request);
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
                 request.user(), generationId);
+        this.telemetry = new RequestTelemetry(gateway, sink, "chat",
+                request.anthropicOriginal() != null ? "/v1/messages" : "/v1/chat/completions", request.model(),
+                generationId, caller, attribution, request.stream(), parent);
     }
 
     void run() {
@@ -130,7 +134,8 @@ final class ChatCompletion {
         Endpoint endpoint = plan.get(next++);
         Attempt attempt = new Attempt(endpoint, new CancelSignal());
         current = attempt;
-        UpstreamCall call = new UpstreamCall(endpoint, request, remainingMs, attempt.cancel);
+        UpstreamCall call = new UpstreamCall(endpoint, request, remainingMs, attempt.cancel,
+                telemetry.attemptStarted(endpoint));
         attempt.firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
         attempt.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
         armWaitTimer(attempt);
@@ -174,6 +179,7 @@ final class ChatCompletion {
         gateway.stats().success(attempt.endpoint.id(), latencyMs, latencyMs, metering.usage().completionTokens(), false);
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
                 output.finishReason(), false, false, latencyMs, failures.size() + 1));
+        telemetry.served(attempt.endpoint, metering, output.upstreamId(), output.finishReason());
         if (!sink.closed()) {
             sink.respond(200, headers(), body);
         }
@@ -206,6 +212,7 @@ final class ChatCompletion {
         Endpoint endpoint = attempt.endpoint;
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
         gateway.recordFailure(endpoint, failure);
+        telemetry.attemptFailed(endpoint, failure);
         if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
             Duration wait = error.retryAfter() != null ? error.retryAfter()
                     : Duration.ofMillis(gateway.limits().defaultCooldownMs());
@@ -222,6 +229,7 @@ final class ChatCompletion {
     void contentStarted(Attempt attempt) {
         contentStarted = true;
         latencyMs = elapsedMs();
+        telemetry.firstToken();
         attempt.stopTimer(vertx);
         endWait(attempt);
         sink.startStream(headers());
@@ -237,6 +245,7 @@ final class ChatCompletion {
         }
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
                 false, latencyMs, failures.size() + 1));
+        telemetry.served(attempt.endpoint, metering, upstreamId, finishReason);
         if (!sink.closed()) {
             sink.end(last);
         }
@@ -278,6 +287,7 @@ final class ChatCompletion {
     private void fail(GatewayError error) {
         finish();
         accounting.abandon();
+        telemetry.failed(error);
         if (sink.closed()) {
             return;
         }
@@ -309,10 +319,13 @@ final class ChatCompletion {
             gateway.stats().cancelled(attempt.endpoint.id());
         }
         if (contentStarted && relay != null && attempt != null) {
-            accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, relay.meteringSoFar(), relay.upstreamId(),
+            Metering soFar = relay.meteringSoFar();
+            accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, soFar, relay.upstreamId(),
                     null, true, true, latencyMs, failures.size() + 1));
+            telemetry.cancelled(attempt.endpoint, soFar, relay.upstreamId());
         } else {
             accounting.abandon();
+            telemetry.cancelled(null, null, null);
         }
     }
 

@@ -33,4 +33,11 @@ public interface ClientSink {
     void onClose(Runnable action);
 
     boolean closed();
+
+    /**
+     * What the request came to, once it ended, before its last bytes are handed over (or after the
+     * client left); for the access log. Does nothing unless the sink wants it.
+     */
+    default void finished(RequestSummary summary) {
+    }
 }

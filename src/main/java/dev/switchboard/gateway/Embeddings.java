@@ -48,6 +48,7 @@ final class Embeddings {
     private final InputSize largestInput;
     private final InputSize allInputs;
     private final RequestAccounting accounting;
+    private final RequestTelemetry telemetry;
 
     private List<Endpoint> plan = List.of();
     private int next;
@@ -57,7 +58,7 @@ final class Embeddings {
     private boolean finished;
 
     Embeddings(Gateway gateway, ProviderAdapters adapters, Vertx vertx, EmbeddingRequest request, ClientSink sink,
-               Caller caller, RequestAccounting.Attribution attribution) {
+               Caller caller, RequestAccounting.Attribution attribution, Tracing.Parent parent) {
         this.gateway = gateway;
         this.adapters = adapters;
         this.vertx = vertx;
@@ -67,6 +68,8 @@ final class Embeddings {
         this.largestInput = new InputSize(request, true);
         this.allInputs = new InputSize(request, false);
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, 0L, request.user(), generationId);
+        this.telemetry = new RequestTelemetry(gateway, sink, "embeddings", "/v1/embeddings", request.model(),
+                generationId, caller, attribution, false, parent);
     }
 
     void run() {
@@ -123,7 +126,7 @@ final class Embeddings {
         CancelSignal signal = new CancelSignal();
         current = endpoint;
         cancel = signal;
-        UpstreamCall call = new UpstreamCall(endpoint, null, remainingMs, signal);
+        UpstreamCall call = new UpstreamCall(endpoint, null, remainingMs, signal, telemetry.attemptStarted(endpoint));
         attemptStart = System.nanoTime();
         long deadlineMs = call.within(endpoint.provider().timeouts().firstTokenMs());
         timer = vertx.setTimer(deadlineMs, id -> {
@@ -174,6 +177,7 @@ final class Embeddings {
         gateway.stats().success(endpoint.id(), latencyMs, latencyMs, 0, false);
         accounting.settle(new RequestAccounting.Outcome(endpoint, metering, null, null, false, false, latencyMs,
                 failures.size() + 1));
+        telemetry.served(endpoint, metering, null, null);
         if (!sink.closed()) {
             sink.respond(200, headers(), Json.bytes(body));
         }
@@ -190,6 +194,7 @@ final class Embeddings {
         attemptStart = 0;
         failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
         gateway.recordFailure(endpoint, failure);
+        telemetry.attemptFailed(endpoint, failure);
         if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
             gateway.cooldowns().coolDown(endpoint.id(), error.retryAfter() != null ? error.retryAfter()
                     : Duration.ofMillis(gateway.limits().defaultCooldownMs()));
@@ -204,6 +209,7 @@ final class Embeddings {
     private void fail(GatewayError error) {
         finish();
         accounting.abandon();
+        telemetry.failed(error);
         if (!sink.closed()) {
             Map<String, String> all = new java.util.LinkedHashMap<>(headers());
             all.putAll(error.headers());
@@ -220,6 +226,7 @@ final class Embeddings {
             cancel.cancel();
         }
         accounting.abandon();
+        telemetry.cancelled(null, null, null);
     }
 
     /** The generation id and the time spent in Switchboard without the upstreams' ({@code X-Switchboard-Overhead-Us}). */

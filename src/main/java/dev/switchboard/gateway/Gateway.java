@@ -16,6 +16,7 @@ import dev.switchboard.routing.RoutingSignals;
 import dev.switchboard.stats.CircuitBreakers;
 import dev.switchboard.stats.EndpointCooldowns;
 import dev.switchboard.stats.EndpointStats;
+import dev.switchboard.stats.GatewayMetrics;
 import dev.switchboard.stats.LiveStats;
 import io.vertx.core.Vertx;
 
@@ -41,14 +42,35 @@ public final class Gateway {
     private final long keepaliveMs;
     private final Clock clock;
     private final RoutingSignals signals;
+    private final GatewayMetrics metrics;
+    private final Tracing tracing;
+    private final boolean summaries;
 
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock) {
         this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong());
     }
 
+    /**
+     * A gateway that reports to operators: {@code metrics} and {@code tracing} for every request, and
+     * a {@link RequestSummary} to each request's sink when {@code summaries} (the access log) is on.
+     */
+    public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
+                   GatewayMetrics metrics, Tracing tracing, boolean summaries) {
+        this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong(), metrics,
+                tracing, summaries);
+    }
+
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
                    RandomGenerator random) {
+        this(catalog, accounts, limits, keepaliveMs, clock, random, GatewayMetrics.disabled(), Tracing.OFF, false);
+    }
+
+    private Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
+                    RandomGenerator random, GatewayMetrics metrics, Tracing tracing, boolean summaries) {
         this.catalog = catalog;
+        this.metrics = metrics;
+        this.tracing = tracing;
+        this.summaries = summaries;
         this.accounts = accounts;
         this.router = new Router(random);
         this.cooldowns = new EndpointCooldowns(clock);
@@ -76,6 +98,18 @@ public final class Gateway {
                 return p == null ? OptionalDouble.empty() : OptionalDouble.of(p.at(percentile));
             }
         };
+        metrics.bindGauges(accounts.ledger()::used, accounts.ledger().capacity(), this::openBreakers);
+    }
+
+    /** Endpoints whose circuit breaker is open now (read at scrape time). */
+    private int openBreakers() {
+        int open = 0;
+        for (Endpoint endpoint : catalog.endpoints()) {
+            if (stats.breakerOpen(endpoint.id())) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /**
@@ -85,14 +119,27 @@ public final class Gateway {
      */
     public void chatCompletion(ChatRequest request, ClientSink sink, Caller caller, String app, String appUrl,
                                ProviderAdapters adapters, Vertx vertx) {
+        chatCompletion(request, sink, caller, app, appUrl, Tracing.Parent.NONE, adapters, vertx);
+    }
+
+    /** As above, as part of the caller's trace ({@code parent}: its W3C trace context). */
+    public void chatCompletion(ChatRequest request, ClientSink sink, Caller caller, String app, String appUrl,
+                               Tracing.Parent parent, ProviderAdapters adapters, Vertx vertx) {
         new ChatCompletion(this, adapters, vertx, request, sink, caller,
-                new RequestAccounting.Attribution(app, appUrl)).run();
+                new RequestAccounting.Attribution(app, appUrl), parent).run();
     }
 
     /** Serves one embeddings request, routed like a chat completion; continues on the caller's event loop. */
     public void embeddings(EmbeddingRequest request, ClientSink sink, Caller caller, String app, String appUrl,
                            ProviderAdapters adapters, Vertx vertx) {
-        new Embeddings(this, adapters, vertx, request, sink, caller, new RequestAccounting.Attribution(app, appUrl)).run();
+        embeddings(request, sink, caller, app, appUrl, Tracing.Parent.NONE, adapters, vertx);
+    }
+
+    /** As above, as part of the caller's trace ({@code parent}: its W3C trace context). */
+    public void embeddings(EmbeddingRequest request, ClientSink sink, Caller caller, String app, String appUrl,
+                           Tracing.Parent parent, ProviderAdapters adapters, Vertx vertx) {
+        new Embeddings(this, adapters, vertx, request, sink, caller, new RequestAccounting.Attribution(app, appUrl),
+                parent).run();
     }
 
     public Accounts accounts() {
@@ -156,6 +203,20 @@ public final class Gateway {
     /** Live per-endpoint statistics from this node's traffic. */
     public LiveStats stats() {
         return stats;
+    }
+
+    /** The operator's meters ({@link GatewayMetrics#disabled()} when metrics are off). */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    Tracing tracing() {
+        return tracing;
+    }
+
+    /** True when every request hands its sink a {@link RequestSummary} (the access log is on). */
+    boolean summaries() {
+        return summaries;
     }
 
     RoutingSignals signals() {

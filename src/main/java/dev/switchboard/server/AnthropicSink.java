@@ -98,4 +98,9 @@ final class AnthropicSink implements ClientSink {
     public boolean closed() {
         return client.closed();
     }
+
+    @Override
+    public void finished(dev.switchboard.gateway.RequestSummary summary) {
+        client.finished(summary);
+    }
 }

@@ -23,10 +23,13 @@ final class EdgeVerticle extends VerticleBase {
     private final long maxBodyBytes;
     private final BooleanSupplier ready;
     private final Clock clock;
+    private final Observability observability;
     private ProviderAdapters adapters;
     private HttpServer server;
 
-    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock) {
+    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock,
+                 Observability observability) {
+        this.observability = observability;
         this.gateway = gateway;
         this.host = host;
         this.port = port;
@@ -38,7 +41,7 @@ final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock);
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)

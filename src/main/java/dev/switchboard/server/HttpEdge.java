@@ -42,8 +42,11 @@ final class HttpEdge {
     private final Accounts accounts;
     private final AccountRoutes accountRoutes;
     private final InferenceRoutes inferenceRoutes;
+    private final Observability observability;
 
-    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready) {
+    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready,
+             Observability observability) {
+        this.observability = observability;
         this.gateway = gateway;
         this.accounts = gateway.accounts();
         this.accountRoutes = new AccountRoutes(this, accounts);
@@ -55,8 +58,9 @@ final class HttpEdge {
     }
 
     void handle(HttpServerRequest request) {
+        Exchange exchange = new Exchange(request, observability.metrics(), observability.accessLog());
         try {
-            route(request);
+            route(request, exchange);
         } catch (GatewayError e) {
             sendError(request, e);
         } catch (RuntimeException e) {
@@ -65,20 +69,28 @@ final class HttpEdge {
         }
     }
 
-    private void route(HttpServerRequest request) {
+    private void route(HttpServerRequest request, Exchange exchange) {
         String path = apiPath(request.path());
         HttpMethod method = request.method();
         switch (path) {
             case "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens" -> {
                 requireMethod(method, HttpMethod.POST, path);
                 when(request, accounts.inference(secret(request)),
-                        caller -> readBody(request, body -> inferenceRoutes.serve(path, request, body, caller)));
+                        caller -> readBody(request, body -> inferenceRoutes.serve(path, request, body, caller, exchange)));
             }
             case "/v1/models" -> {
                 requireMethod(method, HttpMethod.GET, path);
                 sendJson(request.response(), 200, CatalogJson.list(gateway.catalog().listedModels()));
             }
             case "/healthz" -> sendJson(request.response(), 200, Json.object().put("status", "ok"));
+            case "/metrics" -> {
+                if (!observability.metricsEnabled()) {
+                    throw GatewayError.notFound("No route for " + method + " " + request.path()
+                            + " (metrics are off: observability.metrics.enabled)");
+                }
+                requireMethod(method, HttpMethod.GET, path);
+                scrapeMetrics(request.response());
+            }
             case "/readyz" -> {
                 boolean isReady = ready.getAsBoolean();
                 sendJson(request.response(), isReady ? 200 : 503, Json.object().put("status", isReady ? "ready" : "starting or stopping"));
@@ -89,6 +101,20 @@ final class HttpEdge {
                 }
             }
         }
+    }
+
+    /** The Prometheus text of every meter; built on a worker thread, as it walks every series. */
+    private void scrapeMetrics(HttpServerResponse response) {
+        vertx.executeBlocking(observability::scrape, false).onComplete(result -> {
+            if (result.failed()) {
+                log.error("cannot render /metrics", result.cause());
+                sendError(response, GatewayError.internal("cannot render metrics; the server log has details"));
+                return;
+            }
+            if (!response.ended() && !response.closed()) {
+                response.putHeader("content-type", Observability.PROMETHEUS_TEXT).end(result.result());
+            }
+        });
     }
 
     /** {@code /v1/models/{author}/{slug}}, {@code .../endpoints} and OpenRouter's {@code /v1/model/{author}/{slug}}. */

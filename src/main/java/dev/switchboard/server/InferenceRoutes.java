@@ -8,6 +8,7 @@ import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.gateway.Tracing;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
@@ -42,30 +43,31 @@ final class InferenceRoutes {
         this.vertx = vertx;
     }
 
-    void serve(String path, HttpServerRequest request, byte[] body, Caller caller) {
+    void serve(String path, HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
         switch (path) {
-            case "/v1/chat/completions" -> chatCompletion(request, body, caller);
-            case "/v1/embeddings" -> embeddings(request, body, caller);
-            case "/v1/messages" -> messages(request, body, caller);
+            case "/v1/chat/completions" -> chatCompletion(request, body, caller, exchange);
+            case "/v1/embeddings" -> embeddings(request, body, caller, exchange);
+            case "/v1/messages" -> messages(request, body, caller, exchange);
             case "/v1/messages/count_tokens" -> countTokens(request, body);
             default -> throw GatewayError.notFound("No route for " + path);
         }
     }
 
-    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller) {
-        complete(request, decode(body), new ResponseSink(request.response()), caller);
+    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
+        complete(request, decode(body), new ResponseSink(request.response(), exchange), caller);
     }
 
-    private void embeddings(HttpServerRequest request, byte[] body, Caller caller) {
+    private void embeddings(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
         EmbeddingRequest embedding = decoded(() -> EmbeddingRequest.decode(body));
         Attribution app = attribution(request);
-        gateway.embeddings(embedding, new ResponseSink(request.response()), caller, app.app(), app.url(), adapters, vertx);
+        gateway.embeddings(embedding, new ResponseSink(request.response(), exchange), caller, app.app(), app.url(),
+                traceParent(request), adapters, vertx);
     }
 
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
-    private void messages(HttpServerRequest request, byte[] body, Caller caller) {
+    private void messages(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
         ChatRequest chat = decode(translated(body), new AnthropicOriginal(body, request.getHeader("anthropic-beta")));
-        complete(request, chat, new AnthropicSink(new ResponseSink(request.response())), caller);
+        complete(request, chat, new AnthropicSink(new ResponseSink(request.response(), exchange)), caller);
     }
 
     /** {@code /v1/messages/count_tokens}: the prompt's tokens with the model's tokenizer. */
@@ -107,7 +109,13 @@ final class InferenceRoutes {
     private void complete(HttpServerRequest request, ChatRequest chat, ClientSink sink,
                           Caller caller) {
         Attribution app = attribution(request);
-        gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), adapters, vertx);
+        gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), traceParent(request), adapters, vertx);
+    }
+
+    /** The caller's W3C trace context, which the request's spans continue. */
+    private static Tracing.Parent traceParent(HttpServerRequest request) {
+        String traceparent = request.getHeader("traceparent");
+        return traceparent == null ? Tracing.Parent.NONE : new Tracing.Parent(traceparent, request.getHeader("tracestate"));
     }
 
     /** The app a request is for: {@code X-Title} (or {@code X-OpenRouter-Title}), else its {@code HTTP-Referer}. */

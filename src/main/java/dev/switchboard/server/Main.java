@@ -79,7 +79,8 @@ public final class Main implements Runnable {
                 return 2;
             }
             SwitchboardConfig effective = new SwitchboardConfig(loaded.source(), loaded.server().withAddress(host, port),
-                    loaded.storage(), loaded.auth(), loaded.routing(), loaded.providers(), loaded.models());
+                    loaded.storage(), loaded.auth(), loaded.routing(), loaded.observability(), loaded.providers(),
+                    loaded.models());
             for (Provider p : catalog.providers()) {
                 if (!p.enabled()) {
                     log.info("provider {} is disabled: {}", p.id(), p.disabledReason());

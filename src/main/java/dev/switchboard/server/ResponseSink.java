@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.gateway.ClientSink;
+import dev.switchboard.gateway.RequestSummary;
 import dev.switchboard.providers.http.VertxBuffers;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -11,14 +12,16 @@ import java.util.Map;
 /** {@link ClientSink} over a Vert.x response; writes after the client left are dropped. */
 final class ResponseSink implements ClientSink {
     private final HttpServerResponse response;
+    private final Exchange exchange;
     private final List<Runnable> closeActions = new ArrayList<>(1);
     private boolean ended;
     private boolean clientGone;
     private boolean streaming;
 
-    ResponseSink(HttpServerResponse response) {
+    ResponseSink(HttpServerResponse response, Exchange exchange) {
         this.response = response;
-        response.closeHandler(v -> {
+        this.exchange = exchange;
+        exchange.onClose(() -> {
             if (!ended) {
                 clientGone = true;
                 closeActions.forEach(Runnable::run);
@@ -86,6 +89,11 @@ final class ResponseSink implements ClientSink {
     @Override
     public void onClose(Runnable action) {
         closeActions.add(action);
+    }
+
+    @Override
+    public void finished(RequestSummary summary) {
+        exchange.summary(summary);
     }
 
     @Override

@@ -9,11 +9,13 @@ import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.stats.StatsHistory;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +46,12 @@ public final class SwitchboardServer implements AutoCloseable {
     private final AtomicBoolean ready;
     private final String transport;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Observability observability;
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
-                              StatsHistory statsHistory, int port, AtomicBoolean ready, String transport) {
+                              StatsHistory statsHistory, int port, AtomicBoolean ready, String transport,
+                              Observability observability) {
+        this.observability = observability;
         this.vertx = vertx;
         this.gateway = gateway;
         this.store = store;
@@ -66,6 +71,15 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /** Opens the store (creating or migrating its schema), then serves; blocks until ready. */
     public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops) {
+        return start(config, catalog, clock, eventLoops, null);
+    }
+
+    /**
+     * As above, tracing with {@code openTelemetry} instead of what {@code observability.tracing}
+     * configures (null: as configured); tests pass an SDK with an in-memory exporter.
+     */
+    public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops,
+                                          OpenTelemetry openTelemetry) {
         Store store;
         try {
             store = Stores.open(config.storage().database());
@@ -84,28 +98,36 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(loops))
-                .withTransport(transport)
-                .build();
-        Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
+        Observability observability = Observability.start(config.observability(), openTelemetry);
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops);
+        var builder = Vertx.builder();
+        if (observability.vertxMetrics() != null) {
+            options.setMetricsOptions(new MetricsOptions().setEnabled(true));
+            builder.withMetrics(observability.vertxMetrics());
+        }
+        Vertx vertx = builder.with(options).withTransport(transport).build();
+        Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
+                observability.metrics(), observability.tracing(), observability.accessLog().enabled());
         StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
             // the first listener resolves port 0 to a real port; the others share it
-            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get, clock);
+            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get,
+                    clock, observability);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
-                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock)));
+                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get,
+                        clock, observability)));
             }
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, port, ready,
-                    transport.name().toLowerCase(java.util.Locale.ROOT));
+                    transport.name().toLowerCase(java.util.Locale.ROOT), observability);
         } catch (RuntimeException e) {
             vertx.close();
             statsHistory.close();
+            observability.close();
             accounts.close();
             store.close();
             throw e;
@@ -187,6 +209,7 @@ public final class SwitchboardServer implements AutoCloseable {
         statsHistory.close();
         accounts.close();
         store.close();
+        observability.close();
     }
 
     private static <T> T await(Future<T> future) {

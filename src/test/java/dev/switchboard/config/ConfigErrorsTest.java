@@ -36,7 +36,7 @@ class ConfigErrorsTest {
                         # settings
                         servers: {}
                         """, 2, "servers",
-                        "unknown field (expected one of: auth, models, providers, routing, server, storage)"),
+                        "unknown field (expected one of: auth, models, observability, providers, routing, server, storage)"),
                 arguments("unknown endpoint field", """
                         models:
                           - id: acme/widget
@@ -65,6 +65,24 @@ class ConfigErrorsTest {
                             context_length: 10
                             endpoints: { provider: demo }
                         """, 4, "models[0].endpoints", "expected a list"),
+                arguments("unknown access log format", """
+                        observability:
+                          access_log:
+                            format: xml
+                        """, 3, "observability.access_log.format", "expected text or json (got \"xml\")"),
+                arguments("sample ratio above 1", """
+                        observability:
+                          tracing: { otlp_endpoint: "http://127.0.0.1:4318", sample_ratio: 1.5 }
+                        """, 2, "observability.tracing.sample_ratio", "expected a number from 0 to 1 (got 1.5)"),
+                arguments("collector without a scheme", """
+                        observability:
+                          tracing:
+                            otlp_endpoint: collector:4318
+                        """, 3, "observability.tracing.otlp_endpoint", "expected an http:// or https:// URL"),
+                arguments("unknown metrics field", """
+                        observability:
+                          metrics: { enabled: true, path: /prom }
+                        """, 2, "observability.metrics.path", "unknown field (expected one of: enabled)"),
                 arguments("duplicate key", """
                         server:
                           host: a

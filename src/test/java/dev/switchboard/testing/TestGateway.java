@@ -36,6 +36,11 @@ public final class TestGateway implements AutoCloseable {
      * and an open gateway ({@code auth.require_keys: false}).
      */
     public static TestGateway start(String yaml, Map<String, String> env) {
+        return start(yaml, env, null);
+    }
+
+    /** As {@link #start(String, Map)}, tracing with {@code openTelemetry} (an SDK with an in-memory exporter). */
+    public static TestGateway start(String yaml, Map<String, String> env, io.opentelemetry.api.OpenTelemetry openTelemetry) {
         String full = yaml;
         if (!yaml.contains("server:")) {
             full = "server: { port: 0, stream_keepalive_ms: 60000 }\n" + full;
@@ -48,7 +53,7 @@ public final class TestGateway implements AutoCloseable {
         }
         SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", full);
         Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
-        return new TestGateway(SwitchboardServer.start(config, catalog, Clock.systemUTC(), 2));
+        return new TestGateway(SwitchboardServer.start(config, catalog, Clock.systemUTC(), 2, openTelemetry));
     }
 
     /** {@code sqlite:} in a new temporary directory (removed when the JVM exits). */

@@ -101,12 +101,15 @@ public final class UpstreamHttp {
 
     /**
      * Sends a POST and completes with the response head. The request is reset when the call is
-     * cancelled. Every failure is an {@link UpstreamFailure}.
+     * cancelled. Every failure is an {@link UpstreamFailure}. Adds the call's {@code traceparent}.
      */
     public Future<HttpClientResponse> post(UpstreamCall call, String url, MultiMap headers, Buffer body,
                                            long connectTimeoutMs, long idleTimeoutMs) {
         EndpointId endpoint = call.endpoint().id();
         Target target = targets.computeIfAbsent(url, Target::parse);
+        if (call.traceparent() != null) {
+            headers.set("traceparent", call.traceparent()); // the provider's work joins the attempt's trace
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(target.host())
