@@ -78,7 +78,8 @@ error_log $work/logs/proxy-error.log warn;
 pid $work/proxy.pid;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # Switchboard writes an access line per request by default; the proxy logs too, buffered as nginx does best
+  access_log $work/logs/proxy-access.log combined buffer=64k flush=1s;
   keepalive_requests 1000000;
   upstream mock_json { server 127.0.0.1:$MOCK_JSON; keepalive 256; }
   upstream mock_sse { server 127.0.0.1:$MOCK_SSE; keepalive 256; }
