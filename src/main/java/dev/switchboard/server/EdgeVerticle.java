@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.server.ui.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,22 +24,24 @@ final class EdgeVerticle extends VerticleBase {
     private final long maxBodyBytes;
     private final BooleanSupplier ready;
     private final Clock clock;
+    private final WebUi ui;
     private ProviderAdapters adapters;
     private HttpServer server;
 
-    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock) {
+    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock, WebUi ui) {
         this.gateway = gateway;
         this.host = host;
         this.port = port;
         this.maxBodyBytes = maxBodyBytes;
         this.ready = ready;
         this.clock = clock;
+        this.ui = ui;
     }
 
     @Override
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock);
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, ui);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)

@@ -10,6 +10,8 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
+import dev.switchboard.server.ui.UiRoutes;
+import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,12 +44,16 @@ final class HttpEdge {
     private final Accounts accounts;
     private final AccountRoutes accountRoutes;
     private final InferenceRoutes inferenceRoutes;
+    private final UiRoutes uiRoutes;
 
-    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready) {
+    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready, WebUi ui) {
         this.gateway = gateway;
         this.accounts = gateway.accounts();
         this.accountRoutes = new AccountRoutes(this, accounts);
         this.inferenceRoutes = new InferenceRoutes(gateway, adapters, vertx);
+        this.uiRoutes = new UiRoutes(ui, gateway,
+                (request, body, caller) -> inferenceRoutes.serve("/v1/chat/completions", request, body, caller),
+                vertx, maxBodyBytes);
         this.adapters = adapters;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
@@ -66,6 +72,9 @@ final class HttpEdge {
     }
 
     private void route(HttpServerRequest request) {
+        if (uiRoutes.route(request)) {
+            return;
+        }
         String path = apiPath(request.path());
         HttpMethod method = request.method();
         switch (path) {

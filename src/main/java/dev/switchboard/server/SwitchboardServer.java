@@ -6,6 +6,7 @@ import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
 import io.vertx.core.DeploymentOptions;
@@ -88,13 +89,14 @@ public final class SwitchboardServer implements AutoCloseable {
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
+        WebUi ui = WebUi.load();
         try {
             // the first listener resolves port 0 to a real port; the others share it
-            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get, clock);
+            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get, clock, ui);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
-                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock)));
+                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get, clock, ui)));
             }
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, port, ready,

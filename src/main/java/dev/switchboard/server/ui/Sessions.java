@@ -1,0 +1,85 @@
+package dev.switchboard.server.ui;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The web UI's sessions: in memory on this node, a random 256-bit id in an HttpOnly,
+ * SameSite=Strict cookie, each with its own CSRF token. A logged-in session keeps the key it was
+ * opened with on the server (never in the browser) so every page checks it again: a key disabled
+ * or expired since the login stops working at once. Thread-safe.
+ */
+final class Sessions {
+    static final String COOKIE = "sb_session";
+    static final Duration IDLE_TIMEOUT = Duration.ofHours(12);
+    static final int MAX_SESSIONS = 10_000;
+
+    /** Who a session speaks for: nobody yet, an inference key, or the admin key. */
+    enum Role { VISITOR, INFERENCE, ADMIN }
+
+    /** One browser's session; {@code secret} is null for a visitor. */
+    record Session(String id, String csrfToken, Role role, String secret, String label) {
+        Session {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(csrfToken, "csrfToken");
+            Objects.requireNonNull(role, "role");
+        }
+
+        boolean loggedIn() {
+            return role != Role.VISITOR;
+        }
+
+        /** Compares in constant time: the token is a secret. */
+        boolean csrfMatches(String token) {
+            return token != null && MessageDigest.isEqual(csrfToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Cache<String, Session> sessions;
+
+    Sessions(Duration idleTimeout, int maxSessions) {
+        this.sessions = Caffeine.newBuilder()
+                .expireAfterAccess(idleTimeout)
+                .maximumSize(maxSessions)
+                .build();
+    }
+
+    Optional<Session> find(String id) {
+        if (id == null || id.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(sessions.getIfPresent(id));
+    }
+
+    Session visitor() {
+        return open(Role.VISITOR, null, null);
+    }
+
+    /** A new session for a key that just logged in; a fresh id, so an id known before the login is worthless. */
+    Session open(Role role, String secret, String label) {
+        Session session = new Session(randomToken(), randomToken(), role, secret, label);
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    void close(String id) {
+        if (id != null) {
+            sessions.invalidate(id);
+        }
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
