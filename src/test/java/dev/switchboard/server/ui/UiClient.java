@@ -48,12 +48,19 @@ final class UiClient {
         if (csrf != null) {
             all.put("csrf", csrf);
         }
-        String body = all.entrySet().stream()
+        return postFormWithHeaders(path, all, Map.of());
+    }
+
+    /** A form POST with extra headers (as htmx sends it). */
+    HttpResponse<String> postFormWithHeaders(String path, Map<String, String> fields, Map<String, String> headers) {
+        String body = fields.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(gateway.uri(path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path))
                 .header("content-type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     HttpResponse<String> postJson(String path, String json, Map<String, String> headers) {
