@@ -39,7 +39,7 @@ public final class Formats {
         return value.setScale(scale, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + suffix;
     }
 
-    /** A price in USD: {@code $2}, {@code $0.15}, {@code $0.025}, {@code $0} for free. */
+    /** A list price in USD as a marketplace writes it: {@code $2}, {@code $0.40}, {@code $0.025}, {@code $0} for free. */
     public static String usd(BigDecimal usd) {
         if (usd == null) {
             return "—";
@@ -47,7 +47,11 @@ public final class Formats {
         if (usd.signum() == 0) {
             return "$0";
         }
-        return "$" + usd.stripTrailingZeros().toPlainString();
+        BigDecimal plain = usd.stripTrailingZeros();
+        if (plain.scale() == 1) {
+            plain = plain.setScale(2);
+        }
+        return "$" + (plain.scale() < 0 ? plain.setScale(0) : plain).toPlainString();
     }
 
     /** Money spent: cents for amounts of a dollar or more, four significant digits below. */

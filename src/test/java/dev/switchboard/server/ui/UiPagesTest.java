@@ -102,7 +102,7 @@ class UiPagesTest {
         assertThat(page.statusCode()).isEqualTo(200);
         String html = page.body();
         assertThat(html).contains("OpenAI: GPT-4.1", "<code id=\"model-id\">openai/gpt-4.1</code>", "Apr 14, 2025",
-                "1.05M", "<strong>$2</strong>/M input", "<strong>$8</strong>/M output", "<strong>$0.5</strong>/M cache read",
+                "1.05M", "<strong>$2</strong>/M input", "<strong>$8</strong>/M output", "<strong>$0.50</strong>/M cache read",
                 "data-provider=\"openai\"", "no training", "tokens-chart", "Tokens processed per day",
                 "<code>response_format</code>", "<code>tools</code>");
         assertThat(count(html, "class=\"hour hour-")).isEqualTo(72);
