@@ -12,7 +12,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -59,14 +62,21 @@ final class CatalogPage {
     private CatalogPage() {
     }
 
+    /** A model's live figures: the best median over its endpoints in the last 30 minutes, null without data. */
+    private record Live(Long throughput, Long latency) {
+    }
+
     static View build(Catalog catalog, LiveStats stats, Query query) {
         List<Model> listed = catalog.listedModels();
+        // once per model and page: sorting must not recompute percentiles at every comparison
+        Map<Model, Live> live = new IdentityHashMap<>();
+        listed.forEach(m -> live.put(m, live(m, stats)));
         List<Model> shown = new ArrayList<>(listed.stream().filter(matches(query)).toList());
-        Comparator<Model> order = order(query.sort(), stats);
+        Comparator<Model> order = order(query.sort(), live);
         if (order != null) {
             shown.sort(order);
         }
-        List<Row> rows = shown.stream().map(m -> row(m, stats)).toList();
+        List<Row> rows = shown.stream().map(m -> row(m, live.get(m))).toList();
         TreeSet<String> modalities = new TreeSet<>();
         listed.forEach(m -> modalities.addAll(m.inputModalities()));
         List<Option> modalityOptions = new ArrayList<>();
@@ -81,6 +91,16 @@ final class CatalogPage {
         }
         return new View(query, rows, listed.size(), modalityOptions, options(CONTEXTS, query.context()),
                 options(PRICES, query.maxPrice()), providerOptions, options(SORTS, query.sort()));
+    }
+
+    /** The highest median throughput (tokens/s) and lowest median latency (ms) among the model's endpoints. */
+    private static Live live(Model m, LiveStats stats) {
+        OptionalLong throughput = m.enabledEndpoints().stream().map(e -> stats.throughput30m(e.id()))
+                .filter(Objects::nonNull).mapToLong(EndpointStats.Percentiles::p50).max();
+        OptionalLong latency = m.enabledEndpoints().stream().map(e -> stats.latency30m(e.id()))
+                .filter(Objects::nonNull).mapToLong(EndpointStats.Percentiles::p50).min();
+        return new Live(throughput.isPresent() ? throughput.getAsLong() : null,
+                latency.isPresent() ? latency.getAsLong() : null);
     }
 
     private static List<Option> options(List<String[]> choices, String selected) {
@@ -102,41 +122,27 @@ final class CatalogPage {
     }
 
     /** The order the sort asks for; null keeps the catalog's. Models without data for a live sort go last. */
-    private static Comparator<Model> order(String sort, LiveStats stats) {
+    private static Comparator<Model> order(String sort, Map<Model, Live> live) {
         return switch (sort) {
             case "price" -> Comparator.comparing((Model m) -> m.pricing().prompt())
                     .thenComparing(m -> m.pricing().completion());
             case "context" -> Comparator.comparingLong(Model::contextLength).reversed();
             case "newest" -> Comparator.comparing(Model::created, Comparator.nullsLast(Comparator.<LocalDate>reverseOrder()));
-            case "throughput" -> Comparator.comparing((Model m) -> bestThroughput(m, stats),
+            case "throughput" -> Comparator.comparing((Model m) -> live.get(m).throughput(),
                     Comparator.nullsLast(Comparator.<Long>reverseOrder()));
-            case "latency" -> Comparator.comparing((Model m) -> bestLatency(m, stats),
+            case "latency" -> Comparator.comparing((Model m) -> live.get(m).latency(),
                     Comparator.nullsLast(Comparator.<Long>naturalOrder()));
             default -> null;
         };
     }
 
-    /** The highest median throughput (tokens/s) over 30 minutes among the model's endpoints; null without data. */
-    static Long bestThroughput(Model m, LiveStats stats) {
-        OptionalLong best = m.enabledEndpoints().stream().map(e -> stats.view(e.id()).throughput30m())
-                .filter(java.util.Objects::nonNull).mapToLong(EndpointStats.Percentiles::p50).max();
-        return best.isPresent() ? best.getAsLong() : null;
-    }
-
-    /** The lowest median latency (ms) over 30 minutes among the model's endpoints; null without data. */
-    static Long bestLatency(Model m, LiveStats stats) {
-        OptionalLong best = m.enabledEndpoints().stream().map(e -> stats.view(e.id()).latency30m())
-                .filter(java.util.Objects::nonNull).mapToLong(EndpointStats.Percentiles::p50).min();
-        return best.isPresent() ? best.getAsLong() : null;
-    }
-
-    private static Row row(Model m, LiveStats stats) {
+    private static Row row(Model m, Live live) {
         List<Endpoint> endpoints = m.enabledEndpoints();
         String modalities = String.join(", ", m.inputModalities()) + " → " + String.join(", ", m.outputModalities());
         return new Row(m.id().value(), m.name(), "/models/" + m.id().value(), Formats.tokens(m.contextLength()),
                 Formats.usd(m.pricing().prompt()), Formats.usd(m.pricing().completion()), modalities,
-                endpoints.size(), Formats.tokensPerSecond(bestThroughput(m, stats)),
-                Formats.seconds(bestLatency(m, stats)), Formats.date(m.created()));
+                endpoints.size(), Formats.tokensPerSecond(live.throughput()), Formats.seconds(live.latency()),
+                Formats.date(m.created()));
     }
 
     private static long parseLong(String value) {

@@ -42,12 +42,16 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Skips the calling tests when Chromium or chromedriver is missing, unless browsers are required. */
     static void assumeInstalled() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        assumeInstalled(CHROMIUM, CHROMEDRIVER, Boolean.getBoolean(REQUIRED));
+    }
+
+    static void assumeInstalled(Path chromium, Path chromedriver, boolean required) {
+        boolean installed = Files.isExecutable(chromium) && Files.isExecutable(chromedriver);
         if (installed) {
             return;
         }
-        String missing = CHROMIUM + " or " + CHROMEDRIVER + " is missing (apt-get install -y chromium chromium-driver)";
-        if (Boolean.getBoolean(REQUIRED)) {
+        String missing = chromium + " or " + chromedriver + " is missing (apt-get install -y chromium chromium-driver)";
+        if (required) {
             Assertions.fail(missing + ", and " + REQUIRED + " is true");
         }
         Assumptions.abort("browser tests skipped: " + missing);

@@ -96,6 +96,19 @@ class UiPagesTest {
     }
 
     @Test
+    void sortsByLiveThroughputAndLatencyWithModelsWithoutDataLast() throws InterruptedException {
+        HttpResponse<String> served = gateway.post("/v1/chat/completions",
+                "{\"model\":\"" + HOSTILE + "\",\"messages\":[{\"role\":\"user\",\"content\":\"measure me\"}]}");
+        assertThat(served.statusCode()).isEqualTo(200);
+        UiClient ui = new UiClient(gateway);
+
+        String byThroughput = poll(() -> ui.get("/?sort=throughput").body(), html -> rowsOf(html).getFirst().equals(HOSTILE));
+        assertThat(rowsOf(byThroughput).getFirst()).isEqualTo(HOSTILE);
+        assertThat(byThroughput).contains(" tok/s</td>");
+        assertThat(rowsOf(ui.get("/?sort=latency").body()).getFirst()).isEqualTo(HOSTILE);
+    }
+
+    @Test
     void modelPageShowsPricesProvidersUptimeStripUsageChartAndSamples() {
         HttpResponse<String> page = new UiClient(gateway).get("/models/openai/gpt-4.1");
 
