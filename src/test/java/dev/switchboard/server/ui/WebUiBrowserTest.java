@@ -189,6 +189,33 @@ class WebUiBrowserTest {
         browser.screenshot("model");
     }
 
+    @Test
+    @Order(6)
+    void darkModeFollowsTheSystemAndPagesFitAPhone() {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            open("/models/switchboard/echo");
+            assertThat(driver.executeScript("return getComputedStyle(document.body).backgroundColor"))
+                    .isEqualTo("rgb(18, 19, 23)");
+            assertThat(drawnPixels("tokens-chart")).isGreaterThan(100);
+            browser.screenshot("model-dark");
+        } finally {
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+        var size = driver.manage().window().getSize();
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            open("/");
+            Object overflow = driver.executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(((Number) overflow).longValue()).as("page wider than the phone").isLessThanOrEqualTo(0);
+            browser.screenshot("catalog-phone");
+        } finally {
+            driver.manage().window().setSize(size);
+        }
+    }
+
     // ---- helpers ----
 
     private static void open(String path) {
