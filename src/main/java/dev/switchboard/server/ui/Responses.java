@@ -7,9 +7,9 @@ import io.vertx.core.http.HttpServerResponse;
 
 /** How the UI writes its answers: HTML pages with their security headers, redirects, and JSON errors for the playground. */
 final class Responses {
-    /** Scripts only from this server (no inline script anywhere); Chart.js sets inline styles on its canvases. */
+    /** Scripts and styles only from this server: no inline script or style anywhere (scripts set styles through the CSSOM, which CSP allows). */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
-            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+            + "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     private Responses() {

@@ -48,6 +48,10 @@ class WebUiBrowserTest {
         inferenceKey = Json.parse(created.body()).get("key").asText();
         browser = HeadlessChromium.start();
         driver = browser.driver();
+        // every page records what its Content-Security-Policy blocked, before any of its own scripts run
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.__blocked = []; document.addEventListener('securitypolicyviolation',"
+                        + " e => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI));"));
     }
 
     @AfterAll
@@ -65,7 +69,7 @@ class WebUiBrowserTest {
     void theAdminLogsInCreatesAKeySeenOnceAndDisablesIt() {
         open("/keys");
         wait(ExpectedConditions.urlContains("/login?next="));
-        browser.screenshot("login");
+        shot("login");
         login(ADMIN);
         wait(ExpectedConditions.urlToBe(url("/keys")));
 
@@ -79,7 +83,7 @@ class WebUiBrowserTest {
         assertThat(key).startsWith("sk-sb-v1-");
         driver.findElement(By.id("copy-secret")).click();
         wait(ExpectedConditions.attributeToBe(By.id("copy-secret"), "data-copied", "true"));
-        browser.screenshot("keys-created");
+        shot("keys-created");
 
         open("/keys");
         assertThat(driver.getPageSource()).doesNotContain(key);
@@ -94,7 +98,7 @@ class WebUiBrowserTest {
         HttpResponse<String> refused = gateway.call("POST", "/v1/chat/completions", key,
                 "{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(refused.statusCode()).isEqualTo(403);
-        browser.screenshot("keys");
+        shot("keys");
 
         driver.findElement(By.id("logout")).click();
         wait(ExpectedConditions.urlContains("/login"));
@@ -110,7 +114,7 @@ class WebUiBrowserTest {
         assertThat(driver.findElements(By.cssSelector("a[href='/keys']"))).isEmpty();
         int all = rows().size();
         assertThat(all).isGreaterThan(5);
-        browser.screenshot("catalog");
+        shot("catalog");
 
         WebElement table = driver.findElement(By.cssSelector("#model-table table"));
         driver.findElement(By.name("q")).sendKeys("mini");
@@ -125,7 +129,7 @@ class WebUiBrowserTest {
         } catch (RuntimeException e) {
             throw new AssertionError("url " + driver.getCurrentUrl() + " rows " + rows(), e);
         }
-        browser.screenshot("catalog-filtered");
+        shot("catalog-filtered");
     }
 
     @Test
@@ -144,7 +148,7 @@ class WebUiBrowserTest {
         String meta = reply.findElement(By.className("meta")).getText();
         assertThat(meta).contains("provider Switchboard Demo", "first token", "tokens/s", "prompt +", "completion tokens", "cost $", "gen-");
         assertThat(reply.getAttribute("class")).doesNotContain("failed");
-        browser.screenshot("playground");
+        shot("playground");
     }
 
     @Test
@@ -160,7 +164,7 @@ class WebUiBrowserTest {
         for (String chart : List.of("chart-tokens", "chart-requests", "chart-cost")) {
             assertThat(drawnPixels(chart)).as(chart).isGreaterThan(100);
         }
-        browser.screenshot("activity");
+        shot("activity");
     }
 
     @Test
@@ -180,13 +184,13 @@ class WebUiBrowserTest {
         assertThat(driver.findElement(By.id("code-java")).isDisplayed()).isTrue();
         assertThat(driver.findElement(By.id("code-java")).getText())
                 .contains(".baseUrl(\"" + url("/v1") + "\")", ".model(\"switchboard/echo\")");
-        browser.screenshot("model-echo");
+        shot("model-echo");
 
         open("/models/openai/gpt-4.1");
         assertThat(driver.findElement(By.id("model-name")).getText()).isEqualTo("OpenAI: GPT-4.1");
         assertThat(driver.findElement(By.id("model-context")).getText()).isEqualTo("1.05M");
         assertThat(drawnPixels("tokens-chart")).isGreaterThan(0);
-        browser.screenshot("model");
+        shot("model");
     }
 
     @Test
@@ -199,7 +203,7 @@ class WebUiBrowserTest {
             assertThat(driver.executeScript("return getComputedStyle(document.body).backgroundColor"))
                     .isEqualTo("rgb(18, 19, 23)");
             assertThat(drawnPixels("tokens-chart")).isGreaterThan(100);
-            browser.screenshot("model-dark");
+            shot("model-dark");
         } finally {
             driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         }
@@ -210,13 +214,19 @@ class WebUiBrowserTest {
             Object overflow = driver.executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
             assertThat(((Number) overflow).longValue()).as("page wider than the phone").isLessThanOrEqualTo(0);
-            browser.screenshot("catalog-phone");
+            shot("catalog-phone");
         } finally {
             driver.manage().window().setSize(size);
         }
     }
 
     // ---- helpers ----
+
+    /** Checks that the page broke none of its security policy, then saves its screenshot. */
+    private static void shot(String name) {
+        assertThat(driver.executeScript("return window.__blocked")).as("CSP violations on " + name).asList().isEmpty();
+        browser.screenshot(name);
+    }
 
     private static void open(String path) {
         driver.get(url(path));
