@@ -27,13 +27,17 @@ final class KeyRoutes {
         this.accounts = pages.accounts();
     }
 
-    /** {@code GET /keys}. */
+    /** {@code GET /keys}; right after a key was created, with its secret, this once. */
     void list(HttpServerRequest request) {
         Sessions.Session session = pages.pageSession(request);
-        pages.viewer(request, session, true, caller -> show(request, session, 200, null, null));
+        pages.viewer(request, session, true, caller -> show(request, session, 200,
+                pages.ui().sessions().takeFlash(session, KeysPage.Created.class).orElse(null), null));
     }
 
-    /** {@code POST /keys}: a new key, whose secret only the answer to this request shows. */
+    /**
+     * {@code POST /keys}: a new key, then a redirect to the keys page, which shows its secret once
+     * (a reload neither shows it again nor creates another key).
+     */
     void create(HttpServerRequest request) {
         pages.form(request, (session, form) -> pages.viewer(request, session, true, caller -> {
             Accounts.NewKey spec;
@@ -43,8 +47,10 @@ final class KeyRoutes {
                 show(request, session, e.status(), null, e.getMessage());
                 return;
             }
-            pages.await(request, accounts.createKey(spec), created -> show(request, session, 200,
-                    new KeysPage.Created(created.key().name(), created.secret()), null));
+            pages.await(request, accounts.createKey(spec), created -> {
+                pages.ui().sessions().flash(session, new KeysPage.Created(created.key().name(), created.secret()));
+                Responses.redirect(request, "/keys");
+            });
         }));
     }
 

@@ -15,6 +15,10 @@ final class KeysPage {
 
     /** A key created just now: its secret is on this page and nowhere else, ever. */
     record Created(String name, String secret) {
+        @Override
+        public String toString() {
+            return "Created[" + name + "]"; // never the secret
+        }
     }
 
     record View(List<KeyRow> keys, Created created, String error) {

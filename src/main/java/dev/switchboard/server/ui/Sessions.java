@@ -54,10 +54,24 @@ final class Sessions {
     private final SecureRandom random = new SecureRandom();
     private final Cache<String, Session> loggedIn;
     private final Cache<String, Session> visitors;
+    /** One message per session for the next page it shows (a new key's secret after its redirect), then gone. */
+    private final Cache<String, Object> flashes;
 
     Sessions(Duration idleTimeout, int maxSessions) {
         this.loggedIn = Caffeine.newBuilder().expireAfterAccess(idleTimeout).maximumSize(maxSessions).build();
         this.visitors = Caffeine.newBuilder().expireAfterAccess(VISITOR_IDLE_TIMEOUT).maximumSize(maxSessions).build();
+        this.flashes = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(maxSessions).build();
+    }
+
+    /** Keeps {@code message} for the session's next page, replacing any other. */
+    void flash(Session session, Object message) {
+        flashes.put(session.id(), Objects.requireNonNull(message, "message"));
+    }
+
+    /** The session's message if it is of {@code type}, removed: a second look finds nothing. */
+    <T> Optional<T> takeFlash(Session session, Class<T> type) {
+        Object message = flashes.asMap().remove(session.id());
+        return type.isInstance(message) ? Optional.of(type.cast(message)) : Optional.empty();
     }
 
     Optional<Session> find(String id) {
@@ -88,6 +102,7 @@ final class Sessions {
         if (id != null) {
             loggedIn.invalidate(id);
             visitors.invalidate(id);
+            flashes.invalidate(id);
         }
     }
 

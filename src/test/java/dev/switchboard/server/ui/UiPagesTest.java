@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The web UI over HTTP on an open gateway ({@code require_keys: false}): pages, fragments, static files, the playground. */
 class UiPagesTest {
     static final String HOSTILE = "hostile/model";
+    /** Streams at 400 tokens/s, so its throughput is measurable. */
+    static final String PACED = "test/paced";
     static TestGateway gateway;
 
     @BeforeAll
@@ -26,14 +28,20 @@ class UiPagesTest {
         gateway = TestGateway.start("""
                 providers:
                   - { id: demo, tokens_per_second: 0 }
+                  - { id: paced, name: Paced demo, protocol: demo, tokens_per_second: 400 }
                 models:
+                  - id: %s
+                    name: Paced
+                    context_length: 4000
+                    pricing: { prompt: 1, completion: 2 }
+                    endpoints: [ { provider: paced, upstream_model: echo } ]
                   - id: %s
                     name: "Hostile <b>name</b>"
                     description: "Says <script>alert('pwned')</script> & more"
                     context_length: 4000
                     pricing: { prompt: 1, completion: 2 }
                     endpoints: [ { provider: demo, upstream_model: echo } ]
-                """.formatted(HOSTILE), Map.of("OPENAI_API_KEY", "sk-test-openai"));
+                """.formatted(PACED, HOSTILE), Map.of("OPENAI_API_KEY", "sk-test-openai"));
     }
 
     @AfterAll
@@ -97,15 +105,19 @@ class UiPagesTest {
 
     @Test
     void sortsByLiveThroughputAndLatencyWithModelsWithoutDataLast() throws InterruptedException {
-        HttpResponse<String> served = gateway.post("/v1/chat/completions",
-                "{\"model\":\"" + HOSTILE + "\",\"messages\":[{\"role\":\"user\",\"content\":\"measure me\"}]}");
+        HttpResponse<String> served = gateway.post("/v1/chat/completions", "{\"model\":\"" + PACED
+                + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"measure me, token by token, please\"}]}");
         assertThat(served.statusCode()).isEqualTo(200);
         UiClient ui = new UiClient(gateway);
 
-        String byThroughput = poll(() -> ui.get("/?sort=throughput").body(), html -> rowsOf(html).getFirst().equals(HOSTILE));
-        assertThat(rowsOf(byThroughput).getFirst()).isEqualTo(HOSTILE);
+        String byThroughput = poll(() -> ui.get("/?sort=throughput").body(), html -> rowsOf(html).indexOf(PACED) == 0
+                || rowsOf(html).indexOf(PACED) == 1);
+        List<String> rows = rowsOf(byThroughput);
+        assertThat(rows.indexOf(PACED)).isLessThan(2).isLessThan(rows.indexOf("openai/gpt-4.1"));
         assertThat(byThroughput).contains(" tok/s</td>");
-        assertThat(rowsOf(ui.get("/?sort=latency").body()).getFirst()).isEqualTo(HOSTILE);
+        List<String> byLatency = rowsOf(ui.get("/?sort=latency").body());
+        assertThat(byLatency.indexOf(PACED)).isLessThan(byLatency.indexOf("openai/gpt-4.1"));
+        assertThat(byLatency.getLast()).isNotEqualTo(PACED);
     }
 
     @Test
