@@ -58,14 +58,15 @@ final class ActivityPage {
     }
 
     record View(int days, String group, String groupLabel, String scope, List<Choice> dayChoices,
-                List<Choice> groups, String tokensChart, String requestsChart, String costChart, List<Total> totals,
+                List<Choice> groups, List<Choice> keys, String tokensChart, String requestsChart, String costChart, List<Total> totals,
                 List<DayTotal> daily, Total overall, boolean empty) {
     }
 
     private ActivityPage() {
     }
 
-    static View build(List<ActivityRow> rows, int days, long today, Group group, String scope) {
+    /** {@code keys}: the admin's key filter (empty for anyone else). */
+    static View build(List<ActivityRow> rows, int days, long today, Group group, String scope, List<Choice> keys) {
         long from = today - days + 1;
         List<String> labels = new ArrayList<>();
         for (long d = from; d <= today; d++) {
@@ -82,8 +83,8 @@ final class ActivityPage {
                 .map(d -> new Choice(Integer.toString(d), d == 1 ? "Today" : "Last " + d + " days", d == days)).toList();
         List<Choice> groups = java.util.Arrays.stream(Group.values())
                 .map(g -> new Choice(g.slug, "By " + g.label.toLowerCase(java.util.Locale.ROOT), g == group)).toList();
-        return new View(days, group.slug, group.label, scope, dayChoices, groups, tokens, requests, cost, totals, daily,
-                overall, rows.isEmpty());
+        return new View(days, group.slug, group.label, scope, dayChoices, groups, keys, tokens, requests, cost, totals,
+                daily, overall, rows.isEmpty());
     }
 
     /** The names with the most tokens, biggest first; charts draw these and lump the rest. */

@@ -4,10 +4,12 @@ import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.Gateway;
+import dev.switchboard.store.KeyRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -132,21 +134,41 @@ public final class UiRoutes {
         });
     }
 
-    /** {@code GET /activity?days=N&by=model|provider|app}: the admin sees every key, a key itself, an open gateway's visitor the keyless requests. */
+    /**
+     * {@code GET /activity?days=N&by=model|provider|app}: the admin sees every key (or one:
+     * {@code &key=HASH}), a key itself, an open gateway's visitor the requests made without a key.
+     */
     private void activity(HttpServerRequest request) {
         Sessions.Session session = pages.pageSession(request);
         pages.viewer(request, session, false, caller -> {
             int days = days(request.getParam("days"));
             ActivityPage.Group group = ActivityPage.Group.of(request.getParam("by"));
-            long today = today();
-            String keyHash = caller.admin() ? null : caller.keyHash();
-            String scope = caller.admin() ? "every key" : caller.anonymous() ? "requests without a key"
-                    : "key " + caller.key().name() + " (" + caller.key().label() + ")";
-            pages.await(request, accounts.activity(today - days + 1, today, keyHash), rows -> {
-                var view = ActivityPage.build(rows, days, today, group, scope);
-                pages.page(request, 200, "activity.jte", pages.frame(session, "Activity", "activity", true),
-                        Map.of("view", view));
+            if (!caller.admin()) {
+                String scope = caller.anonymous() ? "requests without a key"
+                        : "key " + caller.key().name() + " (" + caller.key().label() + ")";
+                showActivity(request, session, days, group, caller.keyHash(), scope, List.of());
+                return;
+            }
+            String wanted = request.getParam("key");
+            pages.await(request, accounts.listKeys(), keys -> {
+                KeyRecord chosen = keys.stream().filter(k -> k.hash().equals(wanted)).findFirst().orElse(null);
+                List<ActivityPage.Choice> choices = new ArrayList<>();
+                choices.add(new ActivityPage.Choice("", "Every key", chosen == null));
+                keys.forEach(k -> choices.add(new ActivityPage.Choice(k.hash(), k.name() + " (" + k.label() + ")",
+                        k == chosen)));
+                String scope = chosen == null ? "every key" : "key " + chosen.name() + " (" + chosen.label() + ")";
+                showActivity(request, session, days, group, chosen == null ? null : chosen.hash(), scope, choices);
             });
+        });
+    }
+
+    private void showActivity(HttpServerRequest request, Sessions.Session session, int days, ActivityPage.Group group,
+                              String keyHash, String scope, List<ActivityPage.Choice> keys) {
+        long today = today();
+        pages.await(request, accounts.activity(today - days + 1, today, keyHash), rows -> {
+            var view = ActivityPage.build(rows, days, today, group, scope, keys);
+            pages.page(request, 200, "activity.jte", pages.frame(session, "Activity", "activity", true),
+                    Map.of("view", view));
         });
     }
 

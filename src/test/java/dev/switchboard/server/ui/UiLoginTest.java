@@ -171,7 +171,16 @@ class UiLoginTest {
         assertThat(Json.parse(activity).get("data").get(0).get("requests").asLong()).isEqualTo(1);
         HttpResponse<String> page = ui.get("/activity");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("key playground user", "switchboard/echo");
+        assertThat(page.body()).contains("key playground user", "switchboard/echo").doesNotContain("id=\"activity-key\"");
+
+        // the admin may look at this key alone
+        UiClient admin = new UiClient(gateway);
+        admin.login(ADMIN);
+        String hash = hashOf(admin.get("/keys").body(), "playground user");
+        String ofKey = admin.get("/activity?key=" + hash).body();
+        assertThat(ofKey).contains("id=\"activity-scope\">key playground user", "id=\"activity-key\"",
+                "value=\"" + hash + "\" selected");
+        assertThat(ofKey).containsPattern("<tfoot><tr><th>Total</th><th class=\"num\">1</th>");
     }
 
     @Test
