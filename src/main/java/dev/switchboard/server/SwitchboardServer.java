@@ -89,8 +89,8 @@ public final class SwitchboardServer implements AutoCloseable {
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
-        WebUi ui = WebUi.load();
         try {
+            WebUi ui = WebUi.load();
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get, clock, ui);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
