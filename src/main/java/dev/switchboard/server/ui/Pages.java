@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,13 +248,16 @@ final class Pages {
             }
             if (body.length() + chunk.length() > limit) {
                 rejected[0] = true;
-                request.response().putHeader("connection", "close");
+                // HTTP/1: close rather than read the rest; HTTP/2 ends just this stream (and forbids the header)
+                if (request.version() != HttpVersion.HTTP_2) {
+                    request.response().putHeader("connection", "close")
+                            .bodyEndHandler(v -> request.connection().close());
+                }
                 if (json) {
                     Responses.jsonError(request, GatewayError.payloadTooLarge(limit));
                 } else {
                     errorPage(request, currentSession(request), 413, "Too large", "The form is larger than " + limit + " bytes.");
                 }
-                request.connection().close();
                 return;
             }
             body.appendBuffer(chunk);

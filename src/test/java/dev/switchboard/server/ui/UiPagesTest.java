@@ -60,6 +60,30 @@ class UiPagesTest {
                 "1.05M", "128K", "$2", "$8", "switchboard/echo", "text, image, file → text");
         assertThat(rowsOf(page.body())).contains("openai/gpt-4.1", "openai/gpt-4o", "switchboard/echo", HOSTILE)
                 .doesNotContain("anthropic/claude-sonnet-4");
+        assertThat(page.body()).contains("Hostile &lt;b&gt;name&lt;/b&gt;").doesNotContain("<b>name</b>");
+    }
+
+    @Test
+    void oversizedFormsAndUnknownMethodsGetHtmlErrors() {
+        UiClient ui = new UiClient(gateway);
+        String csrf = ui.csrf("/login");
+        HttpResponse<String> huge = ui.postForm("/login", Map.of("key", "x".repeat(Pages.MAX_FORM_BYTES + 1)), csrf);
+        assertThat(huge.statusCode()).isEqualTo(413);
+        try (var http1 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> overHttp1 = http1.send(java.net.http.HttpRequest.newBuilder(gateway.uri("/login"))
+                    .header("cookie", Sessions.COOKIE + "=" + ui.session())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("csrf=" + csrf + "&key=" + "x".repeat(Pages.MAX_FORM_BYTES)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(overHttp1.statusCode()).isEqualTo(413);
+            assertThat(overHttp1.body()).contains("Too large");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        HttpResponse<String> put = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.uri("/activity"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
     }
 
     @Test
