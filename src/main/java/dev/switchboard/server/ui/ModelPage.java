@@ -10,6 +10,8 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.stats.LiveStats;
 import dev.switchboard.store.ActivityRow;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.TreeSet;
@@ -34,6 +36,12 @@ final class ModelPage {
                 String cacheRead, String webSearch, String description, List<ProviderRow> providers,
                 List<String> parameters, String tokensChart, long tokensTotal, List<CodeSample> samples,
                 List<String> examplePrompts) {
+
+        /** The playground with this model chosen and, unless null, {@code prompt} written. */
+        String playgroundHref(String prompt) {
+            String href = "/playground?model=" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+            return prompt == null ? href : href + "&prompt=" + URLEncoder.encode(prompt, StandardCharsets.UTF_8);
+        }
     }
 
     private static final List<String> EXAMPLE_PROMPTS = List.of(

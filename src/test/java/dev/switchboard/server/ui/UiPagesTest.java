@@ -159,6 +159,7 @@ class UiPagesTest {
         assertThat(html).contains("base_url=\"" + base + "\"", "baseURL: \"" + base + "\"", base + "/chat/completions",
                 ".baseUrl(\"" + base + "\")", "model=\"openai/gpt-4.1\"", ".model(\"openai/gpt-4.1\")");
         assertThat(html).contains("data-tab=\"python\"", "data-tab=\"typescript\"", "data-tab=\"curl\"", "data-tab=\"java\"");
+        assertThat(html).contains("href=\"/playground?model=openai%2Fgpt-4.1&amp;prompt=Write+a+haiku+about+a+network+switchboard.\"");
     }
 
     @Test
