@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.server.ui.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -24,11 +25,12 @@ final class EdgeVerticle extends VerticleBase {
     private final BooleanSupplier ready;
     private final Clock clock;
     private final Observability observability;
+    private final WebUi ui;
     private ProviderAdapters adapters;
     private HttpServer server;
 
     EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock,
-                 Observability observability) {
+                 Observability observability, WebUi ui) {
         this.observability = observability;
         this.gateway = gateway;
         this.host = host;
@@ -36,12 +38,13 @@ final class EdgeVerticle extends VerticleBase {
         this.maxBodyBytes = maxBodyBytes;
         this.ready = ready;
         this.clock = clock;
+        this.ui = ui;
     }
 
     @Override
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock);
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability, ui);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)

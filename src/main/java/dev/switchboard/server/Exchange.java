@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 final class Exchange {
     private static final Set<String> FIXED_ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/messages",
             "/v1/messages/count_tokens", "/v1/models", "/v1/key", "/v1/credits", "/v1/generation", "/v1/activity",
-            "/v1/keys", "/healthz", "/readyz", "/metrics");
+            "/v1/keys", "/healthz", "/readyz", "/metrics",
+            // the web UI's pages
+            "/", "/activity", "/playground", "/playground/chat", "/keys", "/login", "/logout");
     private static final Set<HttpMethod> KNOWN_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
             HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
@@ -98,6 +100,15 @@ final class Exchange {
             return path;
         }
         String[] parts = path.split("/", -1);
+        if (parts.length == 3 && path.startsWith("/keys/")) {
+            return "/keys/{hash}";
+        }
+        if (parts.length == 4 && path.startsWith("/models/")) {
+            return "/models/{author}/{slug}";
+        }
+        if (path.startsWith("/static/")) {
+            return "/static/{file}";
+        }
         if (parts.length == 4 && path.startsWith("/v1/keys/")) {
             return "/v1/keys/{hash}";
         }

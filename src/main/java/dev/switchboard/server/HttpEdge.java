@@ -10,6 +10,8 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
+import dev.switchboard.server.ui.UiRoutes;
+import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,14 +45,16 @@ final class HttpEdge {
     private final AccountRoutes accountRoutes;
     private final InferenceRoutes inferenceRoutes;
     private final Observability observability;
+    private final UiRoutes uiRoutes;
 
     HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready,
-             Observability observability) {
+             Observability observability, WebUi ui) {
         this.observability = observability;
         this.gateway = gateway;
         this.accounts = gateway.accounts();
         this.accountRoutes = new AccountRoutes(this, accounts);
         this.inferenceRoutes = new InferenceRoutes(gateway, adapters, vertx);
+        this.uiRoutes = new UiRoutes(ui, gateway, vertx, maxBodyBytes);
         this.adapters = adapters;
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
@@ -70,6 +74,10 @@ final class HttpEdge {
     }
 
     private void route(HttpServerRequest request, Exchange exchange) {
+        if (UiRoutes.isUiPath(request.path())) {
+            uiRoutes.route(request, (r, body, caller) -> inferenceRoutes.serve("/v1/chat/completions", r, body, caller, exchange));
+            return;
+        }
         String path = apiPath(request.path());
         HttpMethod method = request.method();
         switch (path) {

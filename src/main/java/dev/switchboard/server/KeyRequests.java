@@ -22,9 +22,10 @@ import java.util.Set;
 /**
  * Decodes and checks the bodies of {@code POST /keys} and {@code PATCH /keys/{hash}}: every field
  * is checked before anything is written, so a bad body changes nothing. Unknown fields are
- * refused (a typo must not silently leave a limit unset).
+ * refused (a typo must not silently leave a limit unset). The web UI's key forms go through
+ * here too.
  */
-final class KeyRequests {
+public final class KeyRequests {
     static final int MAX_NAME_LENGTH = 200;
     /** Money is kept in pico-dollars in a 64-bit integer; a million dollars leaves ample headroom. */
     static final BigDecimal MAX_LIMIT_USD = BigDecimal.valueOf(1_000_000);
@@ -41,7 +42,7 @@ final class KeyRequests {
     }
 
     /** A new key's settings from a {@code POST /keys} body. */
-    static Accounts.NewKey create(byte[] body, long nowMillis) {
+    public static Accounts.NewKey create(byte[] body, long nowMillis) {
         JsonNode json = object(body, CREATE_FIELDS);
         if (!json.has("name")) {
             throw GatewayError.badRequest("name", "name is required");
@@ -59,7 +60,7 @@ final class KeyRequests {
      * A {@code PATCH /keys/{hash}} body as a change to apply: fields absent keep their value,
      * {@code null} clears an optional setting. Checked in full here, applied later.
      */
-    static java.util.function.UnaryOperator<KeyRecord> update(byte[] body, long nowMillis) {
+    public static java.util.function.UnaryOperator<KeyRecord> update(byte[] body, long nowMillis) {
         JsonNode json = object(body, UPDATE_FIELDS);
         String name = json.has("name") ? name(json.get("name")) : null;
         Boolean disabled = bool(json, "disabled");

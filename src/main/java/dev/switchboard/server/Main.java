@@ -111,6 +111,7 @@ public final class Main implements Runnable {
                     server.bootstrap().inferenceSecret() != null
                             ? "-H 'Authorization: Bearer " + server.bootstrap().inferenceSecret() + "' "
                             : effective.auth().requireKeys() ? "-H 'Authorization: Bearer $SWITCHBOARD_KEY' " : "");
+            System.out.printf("Web UI: http://%s:%d/%n", displayHost(effective.server().host()), server.port());
             stopped.await();
             return 0;
         }

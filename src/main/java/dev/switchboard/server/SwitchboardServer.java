@@ -7,6 +7,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.stats.StatsHistory;
+import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
 import io.opentelemetry.api.OpenTelemetry;
@@ -112,14 +113,15 @@ public final class SwitchboardServer implements AutoCloseable {
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
+            WebUi ui = WebUi.load();
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get,
-                    clock, observability);
+                    clock, observability, ui);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get,
-                        clock, observability)));
+                        clock, observability, ui)));
             }
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, port, ready,

@@ -175,6 +175,22 @@ class MetricsTest {
     }
 
     @Test
+    void webUiPagesAreLabelledByTheirRouteTemplates() throws InterruptedException {
+        startWithUpstreams("");
+        gateway.get("/models/test/model");
+        gateway.get("/static/app.css");
+        gateway.get("/keys/0123abc");
+
+        String metrics = scrapeShowing("http_route=\"/keys/{hash}\"");
+
+        assertThat(samples(metrics, "http_server_request_duration_seconds_count"))
+                .anySatisfy(s -> assertThat(s).contains("http_route=\"/models/{author}/{slug}\""))
+                .anySatisfy(s -> assertThat(s).contains("http_route=\"/static/{file}\""))
+                .anySatisfy(s -> assertThat(s).contains("http_route=\"/keys/{hash}\""));
+        assertThat(metrics).doesNotContain("0123abc", "app.css");
+    }
+
+    @Test
     void aKeyOverItsRateLimitCountsAsRateLimited() {
         startWithUpstreams("");
         AccountsApi.Created key = AccountsApi.createKey(gateway, "{\"name\":\"slow\",\"rate_limit\":{\"requests_per_minute\":1}}");

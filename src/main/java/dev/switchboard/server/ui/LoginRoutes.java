@@ -1,0 +1,90 @@
+package dev.switchboard.server.ui;
+
+import dev.switchboard.accounting.AccessDenied;
+import dev.switchboard.accounting.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.Map;
+
+/**
+ * Logging in with the admin key or an inference key, and out. A login opens a new session (a new
+ * id: one known before is worthless) that keeps the key on the server; the browser gets only the cookie.
+ */
+final class LoginRoutes {
+    /** What the login page shows. */
+    record LoginView(String next, String error, boolean requireKeys) {
+    }
+
+    private final Pages pages;
+
+    LoginRoutes(Pages pages) {
+        this.pages = pages;
+    }
+
+    /** {@code GET /login}. */
+    void page(HttpServerRequest request) {
+        show(request, pages.pageSession(request), 200, null, request.getParam("next"));
+    }
+
+    /** {@code POST /login}. */
+    void login(HttpServerRequest request) {
+        pages.form(request, (session, form) -> {
+            String secret = form.getOrDefault("key", "").strip();
+            String next = form.get("next");
+            if (secret.isEmpty()) {
+                show(request, session, 400, "Enter the admin key or an inference key.", next);
+                return;
+            }
+            Future.fromCompletionStage(pages.accounts().reader(secret), pages.vertx().getOrCreateContext())
+                    .onComplete(result -> {
+                        if (result.failed()) {
+                            if (Pages.unwrap(result.cause()) instanceof AccessDenied denied) {
+                                show(request, session, denied.status(), denied.getMessage(), next);
+                            } else {
+                                pages.fail(request, result.cause());
+                            }
+                            return;
+                        }
+                        open(request, session, secret, result.result(), next);
+                    });
+        });
+    }
+
+    private void open(HttpServerRequest request, Sessions.Session session, String secret, Caller caller, String next) {
+        if (!caller.admin() && caller.key() == null) {
+            // an open gateway admits unknown keys as anonymous; a login needs a real key
+            show(request, session, 401, "Invalid API key", next);
+            return;
+        }
+        Sessions sessions = pages.ui().sessions();
+        sessions.close(session.id());
+        Sessions.Session opened = caller.admin()
+                ? sessions.open(Sessions.Role.ADMIN, secret, "admin")
+                : sessions.open(Sessions.Role.INFERENCE, secret, caller.key().name());
+        pages.setCookie(request, opened);
+        Responses.redirect(request, safeNext(next));
+    }
+
+    /** {@code POST /logout}. */
+    void logout(HttpServerRequest request) {
+        pages.form(request, (session, form) -> {
+            pages.ui().sessions().close(session.id());
+            pages.clearCookie(request);
+            Responses.redirect(request, pages.accounts().requireKeys() ? "/login" : "/");
+        });
+    }
+
+    private void show(HttpServerRequest request, Sessions.Session session, int status, String error, String next) {
+        var view = new LoginView(safeNext(next), error, pages.accounts().requireKeys());
+        pages.page(request, status, "login.jte", pages.frame(session, "Log in", "login", false), Map.of("view", view));
+    }
+
+    /** Only a path on this server: {@code //host} or a scheme would make the login an open redirect. */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
+            return "/";
+        }
+        return next;
+    }
+}

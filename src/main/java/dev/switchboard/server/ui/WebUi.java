@@ -1,0 +1,46 @@
+package dev.switchboard.server.ui;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+
+import java.util.Map;
+
+/**
+ * What every event loop's {@link UiRoutes} shares: the sessions, the precompiled templates
+ * (HTML-escaped output) and the static files. Made once per server, at start.
+ */
+public final class WebUi {
+    private final Sessions sessions;
+    private final StaticAssets assets;
+    private final TemplateEngine templates;
+
+    private WebUi(Sessions sessions, StaticAssets assets, TemplateEngine templates) {
+        this.sessions = sessions;
+        this.assets = assets;
+        this.templates = templates;
+    }
+
+    /** Loads the static files and templates (blocking: call at start, not on an event loop). */
+    public static WebUi load() {
+        // the templates were compiled by jte-maven-plugin into this package (see pom.xml)
+        TemplateEngine engine = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
+                WebUi.class.getPackageName());
+        return new WebUi(new Sessions(Sessions.IDLE_TIMEOUT, Sessions.MAX_SESSIONS), StaticAssets.load(), engine);
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    StaticAssets assets() {
+        return assets;
+    }
+
+    /** Renders a template with its named parameters. */
+    String render(String template, Map<String, Object> parameters) {
+        StringOutput output = new StringOutput(8192);
+        templates.render(template, parameters, output);
+        return output.toString();
+    }
+}
