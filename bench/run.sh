@@ -2,7 +2,10 @@
 # Reproducible load benchmark: Switchboard against a plain nginx proxy_pass hop, same mock upstream,
 # same machine, alternating rounds. Prints requests/s, p50 and p99 per setup and the ratio.
 #
-#   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N]
+#   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N] [--config YAML]
+#
+# --config adds top-level settings to Switchboard's file, for A/B runs, e.g.
+#   --config 'observability: { access_log: { enabled: false } }'
 #
 # Needs nginx and wrk (Debian: apt-get install nginx-light wrk). Everything listens on 127.0.0.1
 # and stops when the script ends.
@@ -12,12 +15,14 @@ duration=10
 rounds=3
 connections=64
 threads=1
+extra_config=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
+    --config) extra_config="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -105,6 +110,7 @@ models:
       endpoints: [ { provider: mock-json, upstream_model: gpt-4.1 } ] }
   - { id: bench/sse, name: Bench SSE, context_length: 128000, pricing: { prompt: 2, completion: 8 },
       endpoints: [ { provider: mock-sse, upstream_model: gpt-4.1 } ] }
+$extra_config
 CONF
 
 nginx -p "$work" -c "$work/mock.conf" -g 'daemon off;' & pids+=($!)

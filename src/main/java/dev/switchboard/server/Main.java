@@ -98,6 +98,7 @@ public final class Main implements Runnable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("stopping: finishing requests in flight");
                 server.shutdown(Duration.ofSeconds(10));
+                stopLogging();
                 stopped.countDown();
             }, "switchboard-shutdown"));
             long models = catalog.listedModels().size();
@@ -199,6 +200,13 @@ public final class Main implements Runnable {
                 return String.format("%.2fM", tokens / 1_000_000.0);
             }
             return tokens >= 1_000 ? (tokens / 1_000) + "K" : Long.toString(tokens);
+        }
+    }
+
+    /** Writes out what the loggers still buffer (the access log's last second): the last step of a shutdown. */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
         }
     }
 }
