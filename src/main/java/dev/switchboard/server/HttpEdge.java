@@ -15,7 +15,6 @@ import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -227,62 +226,12 @@ final class HttpEdge {
 
     /** Collects the body, answering 413 as soon as it is known to exceed the limit. */
     void readBody(HttpServerRequest request, Consumer<byte[]> then) {
-        String declared = request.getHeader("content-length");
-        if (declared != null) {
-            long length;
-            try {
-                length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                throw GatewayError.badRequest(null, "invalid Content-Length header");
-            }
-            if (length > maxBodyBytes) {
-                rejectTooLarge(request);
-                return;
-            }
-        }
-        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) Long.parseLong(declared.trim()));
-        boolean[] rejected = {false};
-        request.handler(chunk -> {
-            if (rejected[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > maxBodyBytes) {
-                rejected[0] = true;
-                rejectTooLarge(request);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(t -> log.debug("client request failed: {}", t.toString()));
-        request.endHandler(v -> {
-            if (rejected[0]) {
-                return;
-            }
-            try {
-                then.accept(body.getBytes());
-            } catch (GatewayError e) {
-                sendError(request, e);
-            } catch (RuntimeException e) {
+        RequestBodies.read(request, maxBodyBytes, r -> sendError(r, GatewayError.payloadTooLarge(maxBodyBytes)), then, e -> {
+            if (!(e instanceof GatewayError)) {
                 log.error("unexpected error on {} {}", request.method(), request.path(), e);
-                sendError(request, GatewayError.internal("internal error; the server log has details"));
             }
-        });
-    }
-
-    /** The rest of an oversized body is not read: answer, then close an HTTP/1 connection (HTTP/2 just ends the stream). */
-    private void rejectTooLarge(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        if (response.ended()) {
-            return;
-        }
-        boolean http1 = request.version() != io.vertx.core.http.HttpVersion.HTTP_2;
-        if (http1) {
-            response.putHeader("connection", "close");
-        }
-        sendError(request, GatewayError.payloadTooLarge(maxBodyBytes)).onComplete(v -> {
-            if (http1) {
-                request.connection().close();
-            }
+            sendError(request, e instanceof GatewayError error ? error
+                    : GatewayError.internal("internal error; the server log has details"));
         });
     }
 

@@ -69,14 +69,8 @@ final class Forms {
      * passed as text and gets the API's own error message.
      */
     private static void putNumber(ObjectNode json, String field, String value, boolean emptyIsNull) {
-        if (value == null) {
-            return;
-        }
-        String text = value.strip();
-        if (text.isEmpty()) {
-            if (emptyIsNull) {
-                json.putNull(field);
-            }
+        String text = filled(json, field, value, emptyIsNull);
+        if (text == null) {
             return;
         }
         try {
@@ -93,16 +87,27 @@ final class Forms {
     }
 
     private static void putText(ObjectNode json, String field, String value, boolean emptyIsNull) {
+        String text = filled(json, field, value, emptyIsNull);
+        if (text != null) {
+            json.put(field, text);
+        }
+    }
+
+    /**
+     * The field's stripped text, or null when there is nothing to put: absent, or empty (then set
+     * to JSON null when {@code emptyIsNull}, so the API clears it).
+     */
+    private static String filled(ObjectNode json, String field, String value, boolean emptyIsNull) {
         if (value == null) {
-            return;
+            return null;
         }
         String text = value.strip();
         if (text.isEmpty()) {
             if (emptyIsNull) {
                 json.putNull(field);
             }
-            return;
+            return null;
         }
-        json.put(field, text);
+        return text;
     }
 }

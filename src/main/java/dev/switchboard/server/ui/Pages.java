@@ -4,14 +4,13 @@ import dev.switchboard.accounting.AccessDenied;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.server.RequestBodies;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,41 +239,17 @@ final class Pages {
      * connection rather than read the rest.
      */
     void readBody(HttpServerRequest request, long limit, boolean json, Consumer<byte[]> then) {
-        Buffer body = Buffer.buffer();
-        boolean[] rejected = {false};
-        request.handler(chunk -> {
-            if (rejected[0]) {
-                return;
+        RequestBodies.read(request, limit, r -> {
+            if (json) {
+                Responses.jsonError(r, GatewayError.payloadTooLarge(limit));
+            } else {
+                errorPage(r, currentSession(r), 413, "Too large", "The form is larger than " + limit + " bytes.");
             }
-            if (body.length() + chunk.length() > limit) {
-                rejected[0] = true;
-                // HTTP/1: close rather than read the rest; HTTP/2 ends just this stream (and forbids the header)
-                if (request.version() != HttpVersion.HTTP_2) {
-                    request.response().putHeader("connection", "close")
-                            .bodyEndHandler(v -> request.connection().close());
-                }
-                if (json) {
-                    Responses.jsonError(request, GatewayError.payloadTooLarge(limit));
-                } else {
-                    errorPage(request, currentSession(request), 413, "Too large", "The form is larger than " + limit + " bytes.");
-                }
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(t -> log.debug("client request failed: {}", t.toString()));
-        request.endHandler(v -> {
-            if (rejected[0]) {
-                return;
-            }
-            try {
-                then.accept(body.getBytes());
-            } catch (RuntimeException e) {
-                if (json) {
-                    Responses.jsonError(request, gatewayError(e));
-                } else {
-                    fail(request, e);
-                }
+        }, then, e -> {
+            if (json) {
+                Responses.jsonError(request, gatewayError(e));
+            } else {
+                fail(request, e);
             }
         });
     }
