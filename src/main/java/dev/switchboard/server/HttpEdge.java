@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.accounting.AccessDenied;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.Gateway;
@@ -12,7 +11,6 @@ import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
 import dev.switchboard.server.ui.UiRoutes;
 import dev.switchboard.server.ui.WebUi;
-import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -172,7 +170,7 @@ final class HttpEdge {
             try {
                 value = work.join();
             } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                sendError(request, toError(e));
+                sendError(request, Failures.toGatewayError(e));
                 return;
             }
             then.accept(value);
@@ -185,7 +183,7 @@ final class HttpEdge {
         Future.fromCompletionStage(work, vertx.getOrCreateContext()).onComplete(result -> {
             try {
                 if (result.failed()) {
-                    sendError(request, toError(result.cause()));
+                    sendError(request, Failures.toGatewayError(result.cause()));
                 } else {
                     then.accept(result.result());
                 }
@@ -200,28 +198,6 @@ final class HttpEdge {
                 }
             }
         });
-    }
-
-    private static GatewayError toError(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof AccessDenied denied) {
-            return new GatewayError(denied.status(), denied.status() == 401 ? "authentication_error" : "permission_error",
-                    denied.getMessage(), null, null, null);
-        }
-        if (cause instanceof GatewayError error) {
-            return error;
-        }
-        if (cause instanceof StoreException) {
-            log.warn("store unavailable: {}", cause.getMessage());
-            return new GatewayError(503, "service_unavailable", "the store is unavailable; retry shortly", null, null,
-                    java.util.Map.of("Retry-After", "1"));
-        }
-        log.error("unexpected failure", cause);
-        return GatewayError.internal("internal error; the server log has details");
     }
 
     /** Collects the body, answering 413 as soon as it is known to exceed the limit. */

@@ -2,6 +2,7 @@ package dev.switchboard.server.ui;
 
 import dev.switchboard.accounting.AccessDenied;
 import dev.switchboard.accounting.Caller;
+import dev.switchboard.server.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -39,7 +40,7 @@ final class LoginRoutes {
             Future.fromCompletionStage(pages.accounts().reader(secret), pages.vertx().getOrCreateContext())
                     .onComplete(result -> {
                         if (result.failed()) {
-                            if (Pages.unwrap(result.cause()) instanceof AccessDenied denied) {
+                            if (Failures.unwrap(result.cause()) instanceof AccessDenied denied) {
                                 show(request, session, denied.status(), denied.getMessage(), next);
                             } else {
                                 pages.fail(request, result.cause());

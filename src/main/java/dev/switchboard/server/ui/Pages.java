@@ -4,6 +4,7 @@ import dev.switchboard.accounting.AccessDenied;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.server.Failures;
 import dev.switchboard.server.RequestBodies;
 import dev.switchboard.store.StoreException;
 import io.vertx.core.Future;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -107,7 +107,7 @@ final class Pages {
         Future.fromCompletionStage(check, vertx.getOrCreateContext()).onComplete(result -> {
             try {
                 if (result.failed()) {
-                    if (unwrap(result.cause()) instanceof AccessDenied denied && denied.status() == 401) {
+                    if (Failures.unwrap(result.cause()) instanceof AccessDenied denied && denied.status() == 401) {
                         ui.sessions().close(session.id());
                         toLogin(request);
                     } else {
@@ -190,7 +190,7 @@ final class Pages {
 
     /** The error page a failure deserves: 401/403 from the accounts, a gateway error's status, 503 for the store. */
     void fail(HttpServerRequest request, Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Failures.unwrap(failure);
         Sessions.Session session = currentSession(request);
         if (cause instanceof AccessDenied denied) {
             errorPage(request, session, denied.status(), denied.status() == 401 ? "Not logged in" : "Forbidden",
@@ -207,33 +207,6 @@ final class Pages {
         }
     }
 
-    /** The same failure in the API's JSON error shape (for the playground's script). */
-    static GatewayError gatewayError(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof AccessDenied denied) {
-            return new GatewayError(denied.status(), denied.status() == 401 ? "authentication_error" : "permission_error",
-                    denied.getMessage(), null, null, null);
-        }
-        if (cause instanceof GatewayError error) {
-            return error;
-        }
-        if (cause instanceof StoreException) {
-            return new GatewayError(503, "service_unavailable", "the store is unavailable; retry shortly", null, null,
-                    Map.of("Retry-After", "1"));
-        }
-        log.error("unexpected failure on the playground", cause);
-        return GatewayError.internal("internal error; the server log has details");
-    }
-
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
     /**
      * Collects a body up to {@code limit} bytes; past it, answers 413 (JSON or a page) and closes the
      * connection rather than read the rest.
@@ -247,7 +220,7 @@ final class Pages {
             }
         }, then, e -> {
             if (json) {
-                Responses.jsonError(request, gatewayError(e));
+                Responses.jsonError(request, Failures.toGatewayError(e));
             } else {
                 fail(request, e);
             }

@@ -2,6 +2,7 @@ package dev.switchboard.server.ui;
 
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.server.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ final class PlaygroundChat {
                 Future.fromCompletionStage(caller, pages.vertx().getOrCreateContext()).onComplete(result -> {
                     try {
                         if (result.failed()) {
-                            Responses.jsonError(request, Pages.gatewayError(result.cause()));
+                            Responses.jsonError(request, Failures.toGatewayError(result.cause()));
                         } else {
                             chat.serve(request, body, result.result());
                         }
