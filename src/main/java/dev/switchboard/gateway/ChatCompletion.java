@@ -73,8 +73,19 @@ final class ChatCompletion {
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
                 request.user(), generationId);
         this.telemetry = new RequestTelemetry(gateway, sink, "chat",
-                request.anthropicOriginal() != null ? "/v1/messages" : "/v1/chat/completions", request.model(),
+                route(request), request.model(),
                 generationId, caller, attribution, request.stream(), parent);
+    }
+
+    /** The API route the client called, for metrics and spans. */
+    private static String route(ChatRequest request) {
+        if (request.original() == null) {
+            return "/v1/chat/completions";
+        }
+        return switch (request.original().api()) {
+            case MESSAGES -> "/v1/messages";
+            case RESPONSES -> "/v1/responses";
+        };
     }
 
     void run() {

@@ -9,10 +9,10 @@ import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.gateway.Tracing;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
-import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
@@ -66,7 +66,7 @@ final class InferenceRoutes {
 
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
     private void messages(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
-        ChatRequest chat = decode(translated(body), new AnthropicOriginal(body, request.getHeader("anthropic-beta")));
+        ChatRequest chat = decode(translated(body), ClientOriginal.messages(body, request.getHeader("anthropic-beta")));
         complete(request, chat, new AnthropicSink(new ResponseSink(request.response(), exchange)), caller);
     }
 
@@ -102,8 +102,8 @@ final class InferenceRoutes {
         return decode(body, null);
     }
 
-    private static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
-        return decoded(() -> ChatRequest.decode(body, anthropicOriginal));
+    private static ChatRequest decode(byte[] body, ClientOriginal original) {
+        return decoded(() -> ChatRequest.decode(body, original));
     }
 
     private void complete(HttpServerRequest request, ChatRequest chat, ClientSink sink,

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.ByteSink;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.JsonMembers;
 import dev.switchboard.protocol.JsonMembers.Member;
-import dev.switchboard.protocol.anthropic.AnthropicOriginal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,13 +42,13 @@ public final class ChatRequest {
     private final boolean hasTools;
     private final boolean hasResponseFormat;
     private final String user;
-    /** The Anthropic Messages request this request was translated from, if it came in that way. */
-    private final AnthropicOriginal anthropicOriginal;
+    /** The Messages or Responses request this request was translated from, if it came in that way. */
+    private final ClientOriginal original;
     private JsonNode messagesTree;
 
-    private ChatRequest(Decoder d, List<Member> members, byte[] body, AnthropicOriginal anthropicOriginal) {
+    private ChatRequest(Decoder d, List<Member> members, byte[] body, ClientOriginal original) {
         this.body = body;
-        this.anthropicOriginal = anthropicOriginal;
+        this.original = original;
         this.members = members;
         this.model = d.model;
         this.models = List.copyOf(d.models);
@@ -75,11 +75,11 @@ public final class ChatRequest {
     }
 
     /**
-     * Decodes a request translated from an Anthropic Messages body, which is kept: an Anthropic
-     * upstream then gets the client's own body (cache_control, thinking, documents and all)
+     * Decodes a request translated from another API's body, which is kept: an upstream of that API
+     * then gets the client's own body (cache_control, thinking, documents, hosted tools and all)
      * instead of a translation back.
      */
-    public static ChatRequest decode(byte[] body, AnthropicOriginal anthropicOriginal) {
+    public static ChatRequest decode(byte[] body, ClientOriginal original) {
         Decoder decoder = new Decoder();
         List<Member> members;
         try {
@@ -93,7 +93,7 @@ public final class ChatRequest {
         if (decoder.model == null && decoder.models.isEmpty()) {
             throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
         }
-        return new ChatRequest(decoder, members, body, anthropicOriginal);
+        return new ChatRequest(decoder, members, body, original);
     }
 
     /** The requested model, or the first of {@code models} when {@code model} is absent. */
@@ -142,9 +142,14 @@ public final class ChatRequest {
         return hasResponseFormat;
     }
 
-    /** The Anthropic Messages request the client sent, or null when it spoke OpenAI. */
-    public AnthropicOriginal anthropicOriginal() {
-        return anthropicOriginal;
+    /** The Messages or Responses request the client sent, or null when it spoke Chat Completions. */
+    public ClientOriginal original() {
+        return original;
+    }
+
+    /** True when the client spoke {@code api} (and its request is kept for a same-API upstream). */
+    public boolean cameAs(ClientOriginal.Api api) {
+        return original != null && original.is(api);
     }
 
     /** The {@code user} field (the app's end-user id), or null. */

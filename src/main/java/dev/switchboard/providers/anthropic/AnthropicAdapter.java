@@ -4,7 +4,7 @@ import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Provider;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
-import dev.switchboard.protocol.anthropic.AnthropicOriginal;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamCall;
@@ -43,7 +43,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 .compose(body -> {
                     try {
                         return Future.succeededFuture(MessagesResponse.toCompletion(body.getBytes(), nowSeconds(),
-                                call.request().anthropicOriginal() != null));
+                                call.request().cameAs(ClientOriginal.Api.MESSAGES)));
                     } catch (UnusableResponse e) {
                         return Future.failedFuture(new UpstreamFailure.InvalidResponse(call.endpoint().id(), e.getMessage()));
                     }
@@ -53,7 +53,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public Future<ChunkStream> stream(UpstreamCall call) {
         return send(call, true).map(response -> new AnthropicChunkStream(call, response, nowSeconds(),
-                call.request().anthropicOriginal() != null));
+                call.request().cameAs(ClientOriginal.Api.MESSAGES)));
     }
 
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */
@@ -62,7 +62,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Provider provider = endpoint.provider();
         byte[] body;
         try {
-            AnthropicOriginal original = call.request().anthropicOriginal();
+            ClientOriginal original = messagesOriginal(call);
             body = original != null ? MessagesRequest.passThrough(original.body(), endpoint.upstreamModel())
                     : Json.bytes(MessagesRequest.translate(call.request(), endpoint.upstreamModel(),
                     endpoint.maxOutputTokens()));
@@ -72,14 +72,19 @@ public final class AnthropicAdapter implements ProviderAdapter {
                     "invalid_request_error", null, e.param(), null, null));
         }
         MultiMap headers = headers(provider, stream);
-        AnthropicOriginal original = call.request().anthropicOriginal();
-        if (original != null && original.betaHeader() != null && provider.headers().keySet().stream().noneMatch("anthropic-beta"::equalsIgnoreCase)) {
+        ClientOriginal original = messagesOriginal(call);
+        if (original != null && original.anthropicBeta() != null && provider.headers().keySet().stream().noneMatch("anthropic-beta"::equalsIgnoreCase)) {
             // the client's beta features go with its own body; a provider's configured list wins
-            headers.set("anthropic-beta", original.betaHeader());
+            headers.set("anthropic-beta", original.anthropicBeta());
         }
         return http.exchange(call, url(provider), headers, body, stream,
                 (response, errorBody) -> AnthropicErrors.parse(endpoint.id(), response.statusCode(), errorBody,
                         RetryAfter.from(response.headers(), clock)));
+    }
+
+    /** The client's own Messages request, or null when it spoke another API. */
+    private static ClientOriginal messagesOriginal(UpstreamCall call) {
+        return call.request().cameAs(ClientOriginal.Api.MESSAGES) ? call.request().original() : null;
     }
 
     /** {@code base_url} is the API root ({@code https://api.anthropic.com}); one ending in {@code /v1} works too. */
