@@ -63,6 +63,17 @@ public interface Store extends AutoCloseable {
     /** Removes counts of minutes before {@code countsBefore} and histograms before {@code histogramsBefore}. */
     void deleteEndpointStatsBefore(long countsBefore, long histogramsBefore);
 
+    /** Keeps a Responses API answer (replacing one with the same id). */
+    void putResponse(StoredResponse response);
+
+    Optional<StoredResponse> response(String id);
+
+    /** Deletes the response {@code id} if {@code keyHash} made it; false when there is none. */
+    boolean deleteResponse(String id, String keyHash);
+
+    /** Deletes responses created before {@code beforeMillis}; returns how many. */
+    long deleteResponsesBefore(long beforeMillis);
+
     Optional<String> meta(String name);
 
     void putMeta(String name, String value);

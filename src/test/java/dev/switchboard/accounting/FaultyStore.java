@@ -165,6 +165,26 @@ final class FaultyStore implements Store {
     }
 
     @Override
+    public void putResponse(dev.switchboard.store.StoredResponse response) {
+        store.putResponse(response);
+    }
+
+    @Override
+    public Optional<dev.switchboard.store.StoredResponse> response(String id) {
+        return store.response(id);
+    }
+
+    @Override
+    public boolean deleteResponse(String id, String keyHash) {
+        return store.deleteResponse(id, keyHash);
+    }
+
+    @Override
+    public long deleteResponsesBefore(long beforeMillis) {
+        return store.deleteResponsesBefore(beforeMillis);
+    }
+
+    @Override
     public Optional<String> meta(String name) {
         return store.meta(name);
     }

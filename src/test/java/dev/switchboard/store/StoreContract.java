@@ -429,6 +429,26 @@ public abstract class StoreContract {
         assertThat(store.endpointHistograms(0)).extracting(EndpointHistograms::minute).containsExactly(100L, 100L);
     }
 
+    @Test
+    void keepsResponsesPerKeyAndRemovesOldOnes() {
+        String context = "[{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi ✓\"}]";
+        store.putResponse(new StoredResponse("resp_1", "key-a", 1_000, null, context, context, "{\"id\":\"resp_1\"}"));
+        store.putResponse(new StoredResponse("resp_2", "key-a", 5_000, "resp_1", "[]", context, "{\"id\":\"resp_2\"}"));
+
+        StoredResponse read = store.response("resp_2").orElseThrow();
+        assertThat(read).isEqualTo(new StoredResponse("resp_2", "key-a", 5_000, "resp_1", "[]", context,
+                "{\"id\":\"resp_2\"}"));
+        assertThat(store.response("resp_1").orElseThrow().inputItems()).isEqualTo(context);
+        assertThat(store.response("resp_3")).isEmpty();
+
+        assertThat(store.deleteResponse("resp_2", "key-b")).as("another key's response").isFalse();
+        assertThat(store.deleteResponse("resp_2", "key-a")).isTrue();
+        assertThat(store.response("resp_2")).isEmpty();
+
+        assertThat(store.deleteResponsesBefore(2_000)).isEqualTo(1);
+        assertThat(store.response("resp_1")).isEmpty();
+    }
+
     protected static GenerationRecord withId(GenerationRecord g, String id) {
         return new GenerationRecord(id, g.createdAt(), g.keyHash(), g.model(), g.providerId(), g.providerName(),
                 g.upstreamId(), g.app(), g.appUrl(), g.externalUser(), g.tokensPrompt(), g.tokensCompletion(),

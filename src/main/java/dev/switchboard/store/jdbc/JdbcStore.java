@@ -9,6 +9,7 @@ import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.store.StoredResponse;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -226,6 +227,41 @@ abstract class JdbcStore implements Store {
     private static EndpointMinute minute(ResultSet r) throws SQLException {
         return new EndpointMinute(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getLong(6),
                 r.getLong(7));
+    }
+
+    @Override
+    public void putResponse(StoredResponse r) {
+        update("keeping a response", "INSERT INTO responses (id, key_hash, created_at, previous_response_id, input_items, "
+                + "context, response) VALUES (?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET response = excluded.response", s -> {
+            s.setString(1, r.id());
+            s.setString(2, r.keyHash());
+            s.setLong(3, r.createdAt());
+            s.setString(4, r.previousResponseId());
+            s.setString(5, r.inputItems());
+            s.setString(6, r.context());
+            s.setString(7, r.response());
+        });
+    }
+
+    @Override
+    public Optional<StoredResponse> response(String id) {
+        return query("reading a response", "SELECT id, key_hash, created_at, previous_response_id, input_items, context, "
+                + "response FROM responses WHERE id = ?", s -> s.setString(1, id), r -> new StoredResponse(r.getString(1),
+                r.getString(2), r.getLong(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7)))
+                .stream().findFirst();
+    }
+
+    @Override
+    public boolean deleteResponse(String id, String keyHash) {
+        return update("deleting a response", "DELETE FROM responses WHERE id = ? AND key_hash = ?", s -> {
+            s.setString(1, id);
+            s.setString(2, keyHash);
+        }) > 0;
+    }
+
+    @Override
+    public long deleteResponsesBefore(long beforeMillis) {
+        return update("removing old responses", "DELETE FROM responses WHERE created_at < ?", s -> s.setLong(1, beforeMillis));
     }
 
     @Override
