@@ -5,6 +5,7 @@ import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.protocol.ByteSink;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
@@ -356,7 +357,27 @@ final class ChatCompletion {
         Attempt waiting = current;
         long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
         long overheadUs = Math.max(0, (now - startNanos - upstream) / 1_000);
-        return Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us", Long.toString(overheadUs));
+        Map<String, String> headers = Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us",
+                Long.toString(overheadUs));
+        String dropped = droppedTools(waiting);
+        if (dropped == null) {
+            return headers;
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("X-Switchboard-Dropped-Tools", dropped);
+        return all;
+    }
+
+    /**
+     * The hosted tools a Responses request offered that the serving endpoint does not run (it does not
+     * speak the Responses API itself), comma-separated; null when none were dropped.
+     */
+    private String droppedTools(Attempt serving) {
+        if (serving == null || !request.cameAs(ClientOriginal.Api.RESPONSES) || request.original().hostedTools().isEmpty()
+                || serving.endpoint.provider().responsesApi()) {
+            return null;
+        }
+        return String.join(", ", request.original().hostedTools());
     }
 
     private void finish() {

@@ -58,7 +58,7 @@ final class ResponsesRoutes {
 
     private void serve(Route.Call call, ResponsesRequest request, List<ObjectNode> history) {
         ChatRequest chat = InferenceRoutes.decode(withHostedToolRoute(request, request.toChat(history)),
-                ClientOriginal.responses(request.forUpstream(history)));
+                ClientOriginal.responses(request.forUpstream(history), request.hostedTools()));
         String responseId = ResponseMeta.newResponseId();
         ResponseMeta meta = ResponseMeta.of(responseId, stored.clock().millis() / 1000, request);
         List<ObjectNode> context = new ArrayList<>(history);
