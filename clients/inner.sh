@@ -17,7 +17,11 @@ gateway_log="$WORK/switchboard.log"
 : > "$fake_log"
 : > "$gateway_log"
 pids=()
-trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
+stop_started() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_started EXIT
 
 say() { printf '[clients] %s\n' "$*" >&2; }
 
@@ -138,6 +142,8 @@ run_case() { # CASE
     run_codex "$dir/home" "$base" "$upstream_token" "$model" "$wire_api" > "$dir/stdout" 2> "$dir/stderr" || rc=$?
   fi
   local took=$((SECONDS - started))
+  # Switchboard writes its access log in batches, once a second (server.AccessLogAppender).
+  [[ "$MODE" == gateway ]] && sleep 1.5
   tail -n +"$fake_from" "$fake_log" > "$dir/fake-upstreams.jsonl"
   tail -n +"$gateway_from" "$gateway_log" > "$dir/switchboard.log"
 
@@ -165,6 +171,7 @@ report_case() { # NAME DIR RC QUOTED ROUND_TRIP EXPECTED
     printf -- '-- stdout:\n'; tail -c 2000 "$dir/stdout"
     printf -- '-- stderr (last 25 lines):\n'; tail -n 25 "$dir/stderr"
     printf -- '-- what the fakes received:\n'
+    # shellcheck disable=SC2016 # JavaScript template literals, not shell
     node -e '
       for (const line of require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
         const e = JSON.parse(line);

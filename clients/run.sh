@@ -73,8 +73,11 @@ install_clients() {
 }
 
 install_clients
-if [[ "$mode" == gateway ]]; then
-  say "building Switchboard (outside the namespace: Maven may need the network)"
+# Built here when missing or older than its sources (as ./switchboard serve would), because Maven
+# may need the network, which the namespace does not have.
+if [[ "$mode" == gateway && ( ! -f "$repo/target/switchboard.jar" \
+      || -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$repo/target/switchboard.jar" -print -quit)" ) ]]; then
+  say "building Switchboard"
   "$repo/switchboard" build >&2
 fi
 
