@@ -55,7 +55,7 @@ start_gateway() {
   if ! (cd "$REPO" && ./switchboard check-config "$config") > "$WORK/check-config.out" 2>&1 \
       && grep -q responses_api "$WORK/check-config.out"; then
     # A gateway without the provider flag: run the other cases; case c then fails visibly.
-    say "this Switchboard does not know responses_api ($(head -1 "$WORK/check-config.out")); dropping the flag"
+    say "this Switchboard does not know responses_api ($(head -1 "$WORK/check-config.out")); dropping the flags"
     sed -i '/responses_api:/d' "$config"
   fi
   (cd "$REPO" && SWITCHBOARD_ADMIN_KEY="$admin_key" exec ./switchboard serve --config "$config") \

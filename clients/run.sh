@@ -93,7 +93,7 @@ printf '\nSwitchboard client check (%s), %ss in all, files in %s\n' "$mode" $((S
 {
   printf 'case\tclient\tmodel\tfake\texit\tquoted\ttool result seen\tverdict\ttime\n'
   cat "$work/results.tsv" 2>/dev/null || true
-} | column -t -s $'\t'
+} | if command -v column > /dev/null; then column -t -s $'\t'; else cat; fi
 expected_count=$(wc -w <<< "$cases")
 passed=$(grep -cE $'\t(PASS|SKIP)\t' "$work/results.tsv" 2>/dev/null || true)
 if ((inner_rc != 0 || passed != expected_count)); then
