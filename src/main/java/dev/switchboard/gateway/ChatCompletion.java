@@ -10,7 +10,8 @@ import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.OutputIdentity;
-import dev.switchboard.protocol.sse.SseFormat;
+import dev.switchboard.protocol.StreamEncoder;
+import dev.switchboard.protocol.sse.ChatChunks;
 import dev.switchboard.providers.CancelSignal;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
@@ -290,7 +291,9 @@ final class ChatCompletion {
         }
         if (request.stream() && now - nextKeepaliveNanos >= 0) {
             sink.startStream(headers());
-            sink.write(SseFormat.PROCESSING);
+            ByteSink out = new ByteSink(64);
+            encoder().waiting(out);
+            sink.write(out.toByteArray());
             nextKeepaliveNanos = now + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
         }
         armWaitTimer(attempt);
@@ -311,9 +314,9 @@ final class ChatCompletion {
         }
         // the head is out (keep-alive comments were sent): report the failure in the stream itself
         ByteSink out = new ByteSink(512);
-        SseFormat.writeData(out, StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
-                gateway.clock(), error.status(), error.getMessage(), null));
-        out.append(SseFormat.DONE);
+        encoder().chunk(StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
+                gateway.clock(), error.status(), error.getMessage(), null), out);
+        encoder().done(out);
         sink.end(out.toByteArray());
     }
 
@@ -339,6 +342,12 @@ final class ChatCompletion {
             accounting.abandon();
             telemetry.cancelled(null, null, null);
         }
+    }
+
+    /** How the client's API writes the stream's own events (Chat Completions' SSE unless its sink says otherwise). */
+    private StreamEncoder encoder() {
+        StreamEncoder encoder = sink.encoder();
+        return encoder != null ? encoder : ChatChunks.SSE;
     }
 
     private void endWait(Attempt attempt) {
