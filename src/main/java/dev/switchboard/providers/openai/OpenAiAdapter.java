@@ -58,6 +58,9 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<ChunkStream> stream(UpstreamCall call) {
+        if (passesResponsesThrough(call)) {
+            return sendResponse(call, true).map(response -> new ResponsesChunkStream(call, response, nowSeconds()));
+        }
         return send(call, true).map(response -> new SseChunkStream(call, response));
     }
 

@@ -9,6 +9,7 @@ import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.providers.CancelSignal;
+import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
@@ -25,7 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -186,5 +190,94 @@ class ResponsesAdapterTest {
                 () -> await(adapter.complete(call("native", responsesRequest(RESPONSES_BODY, false)))));
 
         assertThat(failure.getMessage()).contains("server_error: The model crashed");
+    }
+
+    /** What a stream delivered: its chunks, and how it ended (sawDone) or failed. */
+    record Streamed(List<String> chunks, Boolean sawDone, UpstreamFailure failure) {
+    }
+
+    private Streamed stream(UpstreamCall call) throws Exception {
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        CompletableFuture<Streamed> ended = new CompletableFuture<>();
+        adapter.stream(call).onFailure(ended::completeExceptionally).onSuccess(stream -> stream.start(new ChunkStream.Listener() {
+            @Override
+            public void onChunk(byte[] chunk) {
+                chunks.add(new String(chunk, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onBatchEnd() {
+            }
+
+            @Override
+            public void onEnd(boolean sawDone) {
+                ended.complete(new Streamed(chunks, sawDone, null));
+            }
+
+            @Override
+            public void onFailure(UpstreamFailure failure) {
+                ended.complete(new Streamed(chunks, null, failure));
+            }
+        }));
+        return ended.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aStreamedResponsesRequestAsksForAStreamAndGivesBackEveryEvent() throws Exception {
+        String sse = Fixtures.text("openai/responses_stream_function_call_exec_command.codex-accepted.sse");
+        upstream.enqueue(FakeUpstream.sseEvents(sse, 1));
+
+        Streamed streamed = stream(call("native", responsesRequest(RESPONSES_BODY, true)));
+
+        FakeUpstream.Received sent = upstream.last();
+        assertThat(sent.path()).isEqualTo("/v1/responses");
+        assertThat(sent.header("accept")).isEqualTo("text/event-stream");
+        assertThat(sent.bodyText()).isEqualTo(RESPONSES_BODY.replace("\"model\": \"test/m\"", "\"model\":\"gpt-5-mini\"")
+                .replace("\"stream\":false", "\"stream\":true"));
+        assertThat(streamed.failure()).isNull();
+        assertThat(streamed.sawDone()).isTrue();
+        List<JsonNode> chunks = streamed.chunks().stream().map(Json::parse).toList();
+        assertThat(chunks.stream().filter(c -> c.has("x_responses_event")).count()).isEqualTo(FakeUpstream.events(sse).size());
+        JsonNode header = chunks.stream().map(c -> c.path("choices").path(0).path("delta").path("tool_calls").path(0))
+                .filter(call -> call.has("id")).findFirst().orElseThrow();
+        assertThat(header.path("function").path("name").asText()).isEqualTo("exec_command");
+        assertThat(chunks.getLast().path("usage").has("prompt_tokens")).isTrue();
+    }
+
+    @Test
+    void anErrorEventBreaksTheStream() throws Exception {
+        String sse = new String(ResponsesReplay.streams("recorded/openai-responses/openai-error.1.chunks.txt").getFirst(),
+                StandardCharsets.UTF_8);
+        upstream.enqueue(FakeUpstream.sse(sse));
+
+        Streamed streamed = stream(call("native", responsesRequest(RESPONSES_BODY, true)));
+
+        assertThat(streamed.failure()).isInstanceOf(UpstreamFailure.StreamBroken.class)
+                .hasMessageContaining("insufficient_quota");
+        assertThat(streamed.chunks()).hasSize(2);
+    }
+
+    @Test
+    void aStreamThatStopsBeforeTheResponseCompletedEndsWithoutItsEnd() throws Exception {
+        String sse = Fixtures.text("openai/responses_stream_text_min.codex-accepted.sse");
+        int events = FakeUpstream.events(sse).size();
+        upstream.enqueue(FakeUpstream.sse(String.join("", FakeUpstream.events(sse).subList(0, events - 1))));
+
+        Streamed streamed = stream(call("native", responsesRequest(RESPONSES_BODY, true)));
+
+        assertThat(streamed.sawDone()).isFalse();
+        assertThat(streamed.chunks()).noneMatch(chunk -> chunk.contains("\"finish_reason\":\"stop\""));
+    }
+
+    @Test
+    void aStreamedChatClientOfTheSameProviderStillStreamsChatCompletions() throws Exception {
+        upstream.enqueue(FakeUpstream.sse(Fixtures.text("openai/chat_stream_text.sse")));
+
+        Streamed streamed = stream(call("native", ChatRequest.decode(
+                CHAT_BODY.replace("{\"model\"", "{\"stream\":true,\"model\"").getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(upstream.last().path()).isEqualTo("/v1/chat/completions");
+        assertThat(streamed.sawDone()).isTrue();
+        assertThat(streamed.chunks()).noneMatch(chunk -> chunk.contains("x_responses_event"));
     }
 }
