@@ -27,7 +27,7 @@ import java.util.List;
  * provider's usage and a bounded run of not-yet-counted text are kept.
  */
 final class StreamRelay implements ChunkStream.Listener {
-    /** Pre-content chunks kept at most; more empty chunks than this are dropped. */
+    /** Pre-content chunks held back at most; one more starts the answer (no fallback after it). */
     private static final int MAX_HELD = 32;
     /** Generated text is tokenized in runs of about this many characters, and only if usage is missing at the end. */
     private static final int COUNT_RUN = 4096;
@@ -100,12 +100,12 @@ final class StreamRelay implements ChunkStream.Listener {
             finishReason = chunk.finishReason();
         }
         if (!started) {
-            if (!chunk.hasContent() && chunk.finishReason() == null) {
-                if (held.size() < MAX_HELD) {
-                    held.add(chunk);
-                }
+            if (!chunk.hasContent() && chunk.finishReason() == null && held.size() < MAX_HELD) {
+                held.add(chunk);
                 return;
             }
+            // content, the end, or more chunks before content than are held back (an upstream's own
+            // events in a pass-through, a hosted tool's progress): from here on this attempt is the answer
             started = true;
             completion.contentStarted(attempt);
             for (ChatOutput h : held) {
