@@ -274,7 +274,9 @@ public final class ResponseEvents {
         int index = call.path("index").asInt(0);
         OpenCall open = calls.get(index);
         JsonNode function = call.path("function");
-        if (open == null) {
+        // some OpenAI-compatible servers number every parallel call 0; a new id is a new call
+        boolean newId = open != null && call.hasNonNull("id") && !call.get("id").asText().equals(open.callId);
+        if (open == null || newId) {
             start(out);
             closeItems(out);
             String chatName = function.path("name").asText("");

@@ -272,6 +272,16 @@ class ResponseEventsTest {
     }
 
     @Test
+    void aNewCallIdAtTheSameIndexIsANewItem() {
+        ResponseEvents events = new ResponseEvents(meta("[{\"type\":\"function\",\"name\":\"f\"}]"));
+
+        stream(events, List.of(toolCall(0, "call_a", "f", "{}"), toolCall(0, "call_b", "f", "{\"y\":1}"), finish("tool_calls")));
+
+        assertThat(events.outputItems()).extracting(item -> item.path("call_id").asText()).containsExactly("call_a", "call_b");
+        assertThat(events.outputItems()).extracting(item -> item.path("arguments").asText()).containsExactly("{}", "{\"y\":1}");
+    }
+
+    @Test
     void keepAliveIsAnSseCommentAndNothingFollowsTheEnd() {
         ResponseEvents events = new ResponseEvents(meta("[]"));
         ByteSink out = new ByteSink(64);
