@@ -58,9 +58,9 @@ final class ResponsesRoutes {
 
     private void serve(Route.Call call, ResponsesRequest request, List<ObjectNode> history) {
         ChatRequest chat = InferenceRoutes.decode(withHostedToolRoute(request, request.toChat(history)),
-                ClientOriginal.responses(request.forUpstream(history), request.hostedTools()));
+                ClientOriginal.responses(request.forUpstream(history), List.copyOf(request.hostedTools())));
         String responseId = ResponseMeta.newResponseId();
-        ResponseMeta meta = ResponseMeta.of(responseId, stored.clock().millis() / 1000, request);
+        ResponseMeta meta = ResponseMeta.of(responseId, request, stored.clock());
         List<ObjectNode> context = new ArrayList<>(history);
         context.addAll(request.inputItems());
         String keyHash = keyHash(call.caller());

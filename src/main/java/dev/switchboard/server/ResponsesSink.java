@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.gateway.RequestSummary;
+import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.StreamEncoder;
 import dev.switchboard.protocol.responses.ResponseEvents;
@@ -24,12 +25,29 @@ final class ResponsesSink implements ClientSink {
     private final ResponseMeta meta;
     private final Consumer<ObjectNode> onResponse;
     private final ResponseEvents stream;
+    private final StreamEncoder encoder;
 
     ResponsesSink(ClientSink client, ResponseMeta meta, Consumer<ObjectNode> onResponse) {
         this.client = client;
         this.meta = meta;
         this.onResponse = onResponse;
         this.stream = new ResponseEvents(meta);
+        this.encoder = new StreamEncoder() {
+            @Override
+            public void chunk(byte[] json, ByteSink out) {
+                stream.chunk(json, out);
+            }
+
+            @Override
+            public void waiting(ByteSink out) {
+                stream.comment(out);
+            }
+
+            @Override
+            public void done(ByteSink out) {
+                stream.done(out);
+            }
+        };
     }
 
     @Override
@@ -45,7 +63,7 @@ final class ResponsesSink implements ClientSink {
 
     @Override
     public StreamEncoder encoder() {
-        return stream;
+        return encoder;
     }
 
     @Override
