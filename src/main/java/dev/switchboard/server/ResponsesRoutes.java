@@ -66,7 +66,7 @@ final class ResponsesRoutes {
         String keyHash = keyHash(call.caller());
         ResponsesSink sink = new ResponsesSink(new ResponseSink(call.request().response(), call.exchange()), meta,
                 response -> {
-                    if (request.store()) {
+                    if (request.store() && response != null) {
                         stored.keep(new StoredResponses.Answer(responseId, keyHash, request.previousResponseId(),
                                 request.inputItems(), context, response));
                     }
