@@ -35,6 +35,8 @@ final class Exchange {
     private final RouteTable routes;
     private List<Runnable> closeActions;
     private RequestSummary summary;
+    /** The template of the API route the edge matched; null until then (and for the web UI's pages). */
+    private String route;
     private boolean done;
 
     Exchange(HttpServerRequest request, GatewayMetrics metrics, AccessLog accessLog, RouteTable routes) {
@@ -55,6 +57,11 @@ final class Exchange {
             closeActions = new ArrayList<>(1);
         }
         closeActions.add(action);
+    }
+
+    /** The API route the request matched, so its end need not look it up again. */
+    void route(String template) {
+        this.route = template;
     }
 
     /** What the gateway made of the request, for the access log. */
@@ -80,7 +87,7 @@ final class Exchange {
         done = true;
         long nanos = System.nanoTime() - startNanos;
         String method = KNOWN_METHODS.contains(request.method()) ? request.method().name() : "_OTHER";
-        String route = routeTemplate(routes, request.path());
+        String route = this.route != null ? this.route : routeTemplate(routes, request.path());
         metrics.httpRequest(new GatewayMetrics.HttpSeries(method, route, status), nanos);
         accessLog.write(method, route, status, TimeUnit.NANOSECONDS.toMillis(nanos), summary);
     }

@@ -125,6 +125,7 @@ final class HttpEdge {
         }
         RouteTable.Match match = routes.find(request.method(), apiPath(request.path()));
         Route route = match.route();
+        exchange.route(route.template());
         switch (route.access()) {
             case OPEN -> serve(route, request, exchange, null, match.params());
             case INFERENCE -> when(request, accounts.inference(secret(request)),
