@@ -16,6 +16,8 @@ import java.io.IOException;
  * redacted thinking as {@code reasoning.encrypted}); server-tool blocks are dropped. Pure.
  */
 final class MessagesResponse {
+    /** OpenRouter's name for Anthropic's thinking format in {@code reasoning_details}. */
+    static final String REASONING_FORMAT = "anthropic-claude-v1";
     /** The member that carries the upstream's own message for a Messages API client. */
     static final String ORIGINAL = "x_anthropic_message";
     private MessagesResponse() {
@@ -46,12 +48,12 @@ final class MessagesResponse {
                             .put("text", block.path("thinking").asText(""))
                             .put("signature", block.path("signature").asText(null))
                             .put("index", reasoningDetails.size() - 1)
-                            .put("format", ChunkWriter.REASONING_FORMAT);
+                            .put("format", REASONING_FORMAT);
                 }
                 case "redacted_thinking" -> reasoningDetails.addObject().put("type", "reasoning.encrypted")
                         .put("data", block.path("data").asText(""))
                         .put("index", reasoningDetails.size() - 1)
-                        .put("format", ChunkWriter.REASONING_FORMAT);
+                        .put("format", REASONING_FORMAT);
                 default -> {
                     // server_tool_use, *_tool_result: no OpenAI equivalent
                 }

@@ -2,6 +2,7 @@ package dev.switchboard.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.providers.ChunkWriter;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ import java.util.function.Consumer;
  * tool_use block that is open (started, not yet stopped). Pure, not thread-safe: one per stream.
  */
 final class StreamTranslator {
+    /** The member of a chunk that carries an upstream event for a Messages API client. */
+    static final String ORIGINAL_EVENT = "x_anthropic_event";
     /** A tool_use block between its start and stop. */
     private static final class ToolBlock {
         final int ordinal;
@@ -78,7 +81,7 @@ final class StreamTranslator {
             if (type.equals("message_start")) {
                 chunks.identify(json.path("message").path("id").asText(""), json.path("message").path("model").asText(""));
             }
-            out.accept(chunks.original(json));
+            out.accept(chunks.original(ORIGINAL_EVENT, json));
         }
         switch (type) {
             case "message_start" -> messageStart(json.path("message"));
@@ -135,12 +138,14 @@ final class StreamTranslator {
                 String thinking = block.path("thinking").asText("");
                 if (!thinking.isEmpty()) {
                     sendRole();
-                    out.accept(chunks.reasoning(reasoningBlocks - 1, thinking));
+                    out.accept(chunks.reasoningDetail(thinking, "reasoning.text", "text", thinking, reasoningBlocks - 1,
+                            MessagesResponse.REASONING_FORMAT));
                 }
             }
             case "redacted_thinking" -> {
                 sendRole();
-                out.accept(chunks.reasoningEncrypted(reasoningBlocks++, block.path("data").asText("")));
+                out.accept(chunks.reasoningDetail(null, "reasoning.encrypted", "data", block.path("data").asText(""),
+                        reasoningBlocks++, MessagesResponse.REASONING_FORMAT));
             }
             default -> {
                 // server_tool_use, *_tool_result: no OpenAI equivalent
@@ -164,12 +169,14 @@ final class StreamTranslator {
                 String thinking = delta.path("thinking").asText("");
                 if (!thinking.isEmpty()) {
                     sendRole();
-                    out.accept(chunks.reasoning(Math.max(0, reasoningBlocks - 1), thinking));
+                    out.accept(chunks.reasoningDetail(thinking, "reasoning.text", "text", thinking,
+                            Math.max(0, reasoningBlocks - 1), MessagesResponse.REASONING_FORMAT));
                 }
             }
             case "signature_delta" -> {
                 sendRole();
-                out.accept(chunks.reasoningSignature(Math.max(0, reasoningBlocks - 1), delta.path("signature").asText("")));
+                out.accept(chunks.reasoningDetail(null, "reasoning.text", "signature", delta.path("signature").asText(""),
+                        Math.max(0, reasoningBlocks - 1), MessagesResponse.REASONING_FORMAT));
             }
             default -> {
                 // citations_delta: no OpenAI equivalent (MAPPING.md §3)

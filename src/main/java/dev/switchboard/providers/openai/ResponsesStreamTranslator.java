@@ -3,6 +3,7 @@ package dev.switchboard.providers.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.providers.ChunkWriter;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  * joined; what is kept is the identity and one small entry per call item still open. Pure, one per stream.
  */
 final class ResponsesStreamTranslator {
+    /** The member of a chunk that carries an upstream Responses API event for a Responses API client. */
+    static final String ORIGINAL_EVENT = "x_responses_event";
     /** A tool call item between its {@code output_item.added} and {@code .done}. */
     private static final class CallItem {
         final int ordinal;
@@ -43,7 +46,7 @@ final class ResponsesStreamTranslator {
     }
 
     private final Consumer<byte[]> out;
-    private final ResponsesChunks chunks;
+    private final ChunkWriter chunks;
     /** Open call items by {@code output_index}. */
     private final Map<Integer, CallItem> openCalls = new HashMap<>(4);
     private int toolCalls;
@@ -52,7 +55,7 @@ final class ResponsesStreamTranslator {
 
     ResponsesStreamTranslator(Consumer<byte[]> out, long createdSeconds) {
         this.out = out;
-        this.chunks = new ResponsesChunks(createdSeconds);
+        this.chunks = new ChunkWriter(createdSeconds);
     }
 
     /**
@@ -77,7 +80,7 @@ final class ResponsesStreamTranslator {
             default -> {
             }
         }
-        out.accept(chunks.original(data));
+        out.accept(chunks.original(ORIGINAL_EVENT, data));
         switch (type) {
             case "response.output_text.delta" -> sendContent(json.path("delta").asText(""));
             case "response.refusal.delta" -> {
@@ -126,7 +129,7 @@ final class ResponsesStreamTranslator {
         sendRole();
         String id = item.path("call_id").asText("");
         String name = item.path("name").asText("");
-        out.accept(custom ? chunks.customHeader(call.ordinal, id, name) : chunks.functionHeader(call.ordinal, id, name));
+        out.accept(custom ? chunks.customHeader(call.ordinal, id, name) : chunks.toolHeader(call.ordinal, id, name));
         // servers that send the whole call at once (no deltas) put its input here
         callInput(call, item.path(custom ? "input" : "arguments").asText(""));
     }
