@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import dev.switchboard.gateway.ClientSink;
-import dev.switchboard.gateway.RequestSummary;
 import dev.switchboard.protocol.StreamEncoder;
 import dev.switchboard.protocol.anthropic.ChatToMessage;
 import dev.switchboard.protocol.anthropic.ChunksToEvents;
@@ -14,12 +13,11 @@ import java.util.Map;
  * this sink gives it to an Anthropic client — the completion as a message, errors in Anthropic's
  * shape; a stream's chunks the gateway hands to {@link #encoder()}, whose Anthropic events it writes.
  */
-final class AnthropicSink implements ClientSink {
-    private final ClientSink client;
+final class AnthropicSink extends ForwardingSink {
     private final ChunksToEvents stream = new ChunksToEvents();
 
     AnthropicSink(ClientSink client) {
-        this.client = client;
+        super(client);
     }
 
     @Override
@@ -34,50 +32,5 @@ final class AnthropicSink implements ClientSink {
     @Override
     public StreamEncoder encoder() {
         return stream;
-    }
-
-    @Override
-    public void startStream(Map<String, String> headers) {
-        client.startStream(headers);
-    }
-
-    @Override
-    public boolean headSent() {
-        return client.headSent();
-    }
-
-    @Override
-    public void write(byte[] bytes) {
-        client.write(bytes);
-    }
-
-    @Override
-    public void end(byte[] last) {
-        client.end(last);
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return client.writeQueueFull();
-    }
-
-    @Override
-    public void onDrain(Runnable action) {
-        client.onDrain(action);
-    }
-
-    @Override
-    public void onClose(Runnable action) {
-        client.onClose(action);
-    }
-
-    @Override
-    public boolean closed() {
-        return client.closed();
-    }
-
-    @Override
-    public void finished(RequestSummary summary) {
-        client.finished(summary);
     }
 }

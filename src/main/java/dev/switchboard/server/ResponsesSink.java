@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.ClientSink;
-import dev.switchboard.gateway.RequestSummary;
 import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.StreamEncoder;
@@ -20,15 +19,14 @@ import java.util.function.Consumer;
  * which the Responses API shares. The finished Response goes to
  * {@code onResponse} (to be stored).
  */
-final class ResponsesSink implements ClientSink {
-    private final ClientSink client;
+final class ResponsesSink extends ForwardingSink {
     private final ResponseMeta meta;
     private final Consumer<ObjectNode> onResponse;
     private final ResponseEvents stream;
     private final StreamEncoder encoder;
 
     ResponsesSink(ClientSink client, ResponseMeta meta, Consumer<ObjectNode> onResponse) {
-        this.client = client;
+        super(client);
         this.meta = meta;
         this.onResponse = onResponse;
         this.stream = new ResponseEvents(meta);
@@ -66,50 +64,10 @@ final class ResponsesSink implements ClientSink {
         return encoder;
     }
 
-    @Override
-    public void startStream(Map<String, String> headers) {
-        client.startStream(headers);
-    }
-
-    @Override
-    public boolean headSent() {
-        return client.headSent();
-    }
-
-    @Override
-    public void write(byte[] bytes) {
-        client.write(bytes);
-    }
-
     /** The encoder has written the terminal event ({@code response.completed}, {@code .incomplete} or {@code .failed}). */
     @Override
     public void end(byte[] last) {
         client.end(last);
         onResponse.accept(stream.response());
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return client.writeQueueFull();
-    }
-
-    @Override
-    public void onDrain(Runnable action) {
-        client.onDrain(action);
-    }
-
-    @Override
-    public void onClose(Runnable action) {
-        client.onClose(action);
-    }
-
-    @Override
-    public boolean closed() {
-        return client.closed();
-    }
-
-    @Override
-    public void finished(RequestSummary summary) {
-        client.finished(summary);
     }
 }

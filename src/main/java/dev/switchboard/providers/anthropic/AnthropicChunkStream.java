@@ -1,10 +1,9 @@
 package dev.switchboard.providers.anthropic;
 
-import dev.switchboard.protocol.sse.SseException;
 import dev.switchboard.protocol.sse.SseParser;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
-import dev.switchboard.providers.http.UpstreamChunkStream;
+import dev.switchboard.providers.http.SseChunkStream;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
@@ -13,38 +12,19 @@ import io.vertx.core.http.HttpClientResponse;
  * with {@code onBatchEnd}, and {@code message_stop} ends the stream without waiting for the
  * upstream to close. An {@code error} event or an unreadable event breaks the stream.
  */
-final class AnthropicChunkStream extends UpstreamChunkStream implements SseParser.Listener {
+final class AnthropicChunkStream extends SseChunkStream {
     /** Largest single SSE event accepted from an upstream. */
     static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
-    private final SseParser parser = new SseParser(this, MAX_EVENT_BYTES);
     private final StreamTranslator translator;
 
     AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds, boolean keepOriginal) {
-        super(call, response);
+        super(call, response, MAX_EVENT_BYTES);
         this.translator = new StreamTranslator(this::chunk, createdSeconds, keepOriginal);
     }
 
     @Override
-    protected void onBytes(byte[] bytes) {
-        try {
-            parser.feed(bytes);
-        } catch (SseException e) {
-            abort(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
-            return;
-        }
-        if (translator.stopped()) {
-            end(true);
-        } else {
-            batchEnd();
-        }
-    }
-
-    @Override
-    public void onEvent(String event, byte[] data) {
-        if (finished() || translator.stopped()) {
-            return;
-        }
+    protected void event(String event, byte[] data) {
         try {
             translator.onEvent(event, data);
         } catch (StreamTranslator.ErrorEvent e) {
@@ -56,16 +36,12 @@ final class AnthropicChunkStream extends UpstreamChunkStream implements SseParse
     }
 
     @Override
-    protected void onUpstreamEnd() {
-        try {
-            parser.end();
-        } catch (SseException e) {
-            fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
-            return;
-        }
-        if (!finished()) {
-            translator.upstreamClosed();
-            end(translator.stopped());
-        }
+    protected boolean stopped() {
+        return translator.stopped();
+    }
+
+    @Override
+    protected void upstreamClosed() {
+        translator.upstreamClosed();
     }
 }

@@ -1,11 +1,9 @@
 package dev.switchboard.providers.openai;
 
-import dev.switchboard.protocol.sse.SseException;
 import dev.switchboard.protocol.sse.SseFormat;
-import dev.switchboard.protocol.sse.SseParser;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
-import dev.switchboard.providers.http.UpstreamChunkStream;
+import dev.switchboard.providers.http.SseChunkStream;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
@@ -17,33 +15,17 @@ import io.vertx.core.http.HttpClientResponse;
  * breaks the stream ({@link UpstreamFailure.StreamBroken}: the gateway falls back while nothing was
  * sent to the client, and ends the client's stream with an error chunk after).
  */
-final class ResponsesChunkStream extends UpstreamChunkStream implements SseParser.Listener {
-    private final SseParser parser = new SseParser(this, OpenAiAdapter.MAX_EVENT_BYTES);
+final class ResponsesChunkStream extends SseChunkStream {
     private final ResponsesStreamTranslator translator;
 
     ResponsesChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds) {
-        super(call, response);
+        super(call, response, OpenAiAdapter.MAX_EVENT_BYTES);
         this.translator = new ResponsesStreamTranslator(this::chunk, createdSeconds);
     }
 
     @Override
-    protected void onBytes(byte[] bytes) {
-        try {
-            parser.feed(bytes);
-        } catch (SseException e) {
-            abort(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
-            return;
-        }
-        if (translator.stopped()) {
-            end(true);
-        } else {
-            batchEnd();
-        }
-    }
-
-    @Override
-    public void onEvent(String event, byte[] data) {
-        if (finished() || translator.stopped() || SseFormat.isDone(data)) {
+    protected void event(String event, byte[] data) {
+        if (SseFormat.isDone(data)) {
             return; // [DONE] is not part of the Responses API; a compatible server that adds it says nothing new
         }
         try {
@@ -56,14 +38,7 @@ final class ResponsesChunkStream extends UpstreamChunkStream implements SseParse
     }
 
     @Override
-    protected void onUpstreamEnd() {
-        try {
-            parser.end();
-        } catch (SseException e) {
-            fail(new UpstreamFailure.StreamBroken(call.endpoint().id(), e.getMessage(), e));
-            return;
-        }
-        // without response.completed the answer is incomplete: the gateway finds no finish reason and says so
-        end(translator.stopped());
+    protected boolean stopped() {
+        return translator.stopped();
     }
 }
