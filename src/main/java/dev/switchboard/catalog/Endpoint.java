@@ -20,7 +20,10 @@ public record Endpoint(EndpointId id, Provider provider, String upstreamModel, l
      * request sets no limit).
      */
     public Long outputLimit(Long requested) {
-        return requested == null || maxOutputTokens == null ? requested : Math.min(requested, maxOutputTokens);
+        if (requested == null || maxOutputTokens == null) {
+            return requested;
+        }
+        return Math.min(requested, maxOutputTokens);
     }
 
     public boolean supports(String parameter) {
