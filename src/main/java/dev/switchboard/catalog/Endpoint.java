@@ -14,6 +14,18 @@ public record Endpoint(EndpointId id, Provider provider, String upstreamModel, l
         return id.model();
     }
 
+    /**
+     * The output limit to ask this endpoint for: {@code requested} cut to its maximum output, so a
+     * client asking for more than the endpoint can give is served rather than refused (null when the
+     * request sets no limit).
+     */
+    public Long outputLimit(Long requested) {
+        if (requested == null || maxOutputTokens == null) {
+            return requested;
+        }
+        return Math.min(requested, maxOutputTokens);
+    }
+
     public boolean supports(String parameter) {
         return supportedParameters.contains(parameter);
     }

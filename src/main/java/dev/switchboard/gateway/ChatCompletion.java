@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  * abandoned attempt can never reach the client.
  */
 final class ChatCompletion {
+    /** Set when the serving endpoint's output limit cut the client's max_tokens (docs/routing.md). */
+    static final String CLAMPED_HEADER = "X-Switchboard-Max-Tokens-Clamped";
+
     private final Gateway gateway;
     private final ProviderAdapters adapters;
     private final Vertx vertx;
@@ -95,7 +98,7 @@ final class ChatCompletion {
         if (refused == null) {
             try {
                 plan = plan();
-                refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()));
+                refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()), plan);
                 if (refused == null) {
                     refused = accounting.reserve(plan, promptSize, this::tokenizer);
                 }
@@ -194,7 +197,7 @@ final class ChatCompletion {
                 output.finishReason(), false, false, latencyMs, failures.size() + 1));
         telemetry.served(attempt.endpoint, metering, output.upstreamId(), output.finishReason());
         if (!sink.closed()) {
-            sink.respond(200, headers(), body);
+            sink.respond(200, headers(attempt.endpoint), body);
         }
     }
 
@@ -245,7 +248,7 @@ final class ChatCompletion {
         telemetry.firstToken();
         attempt.stopTimer(vertx);
         endWait(attempt);
-        sink.startStream(headers());
+        sink.startStream(headers(attempt.endpoint));
     }
 
     /** Ends the response after a stream completed or broke, with the stream's last events, and settles it. */
@@ -355,6 +358,21 @@ final class ChatCompletion {
             attempt.waitEnded = true;
             upstreamNanos += System.nanoTime() - attempt.startedNanos;
         }
+    }
+
+    /**
+     * The headers of the response {@code served} answers: those of {@link #headers()}, and when its
+     * output limit cut the requested one, {@value #CLAMPED_HEADER}: {@code <requested>-><sent>}.
+     */
+    private Map<String, String> headers(Endpoint served) {
+        Long requested = request.maxTokens();
+        Long sent = served.outputLimit(requested);
+        if (requested == null || sent.equals(requested)) {
+            return headers();
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers());
+        all.put(CLAMPED_HEADER, requested + "->" + sent);
+        return all;
     }
 
     /**

@@ -77,7 +77,7 @@ final class Embeddings {
         if (refused == null) {
             try {
                 plan = plan();
-                refused = accounting.limitRate(allInputs::tokens, tokenizer(plan.getFirst()));
+                refused = accounting.limitRate(allInputs::tokens, tokenizer(plan.getFirst()), plan);
                 if (refused == null) {
                     refused = accounting.reserve(plan, allInputs, this::tokenizer);
                 }

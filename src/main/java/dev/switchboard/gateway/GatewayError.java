@@ -62,11 +62,16 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(503, "service_unavailable", message, null, null, null);
     }
 
-    /** 503: the model exists, but every endpoint was filtered out. Metadata lists who was excluded and why. */
+    /**
+     * 400: the model exists, but routing filtered out every endpoint (prompt over every context
+     * window, a required parameter none supports, the client's provider preferences, ...). No retry
+     * can change that, so it is not a retryable 503 (DESIGN.md §4). Metadata lists who was excluded and why.
+     */
     public static GatewayError noEndpoint(String models, List<Rejection> rejections) {
         ObjectNode metadata = Json.object();
+        metadata.put("error_type", "no_endpoint_can_serve");
         metadata.set("rejections", rejectionsJson(rejections));
-        return new GatewayError(503, "no_endpoint_available",
+        return new GatewayError(400, "invalid_request_error",
                 "No endpoint of " + models + " can serve this request (see metadata.rejections)", null, metadata, null);
     }
 

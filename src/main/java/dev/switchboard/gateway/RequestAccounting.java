@@ -73,15 +73,18 @@ final class RequestAccounting {
                 Map.of("Retry-After", "1"));
     }
 
-    /** Applies the key's requests- and tokens-per-minute; tokens are the prompt plus the requested output. */
-    GatewayError limitRate(Function<String, Long> promptTokens, String tokenizer) {
+    /**
+     * Applies the key's requests- and tokens-per-minute; tokens are the prompt plus the most output
+     * any planned endpoint may produce (the requested output, cut to each endpoint's limit).
+     */
+    GatewayError limitRate(Function<String, Long> promptTokens, String tokenizer, List<Endpoint> plan) {
         KeyRecord key = caller.key();
         if (key == null || key.requestsPerMinute() == null && key.tokensPerMinute() == null) {
             return null;
         }
         long tokens = 0;
         if (key.tokensPerMinute() != null) {
-            tokens = promptTokens.apply(tokenizer) + (maxTokens == null ? 0 : maxTokens);
+            tokens = promptTokens.apply(tokenizer) + mostOutput(plan);
         }
         RateLimiter.Decision decision = accounts.rateLimiter().acquire(key.hash(), key.requestsPerMinute(),
                 key.tokensPerMinute(), tokens, accounts.clock().millis());
@@ -99,9 +102,21 @@ final class RequestAccounting {
         return null;
     }
 
+    private long mostOutput(List<Endpoint> plan) {
+        if (maxTokens == null) {
+            return 0;
+        }
+        long most = 0;
+        for (Endpoint e : plan) {
+            most = Math.max(most, e.outputLimit(maxTokens));
+        }
+        return most;
+    }
+
     /**
      * Reserves the worst case over the endpoints that may serve: prompt × prompt price + maximum
-     * output × completion price + request fee. The cheap prompt bound is tried first; only if it
+     * output × completion price + request fee, the output being the requested one cut to each
+     * endpoint's own limit (what that endpoint is asked for). The cheap prompt bound is tried first; only if it
      * does not fit are the tokens counted.
      */
     GatewayError reserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers) {
@@ -132,7 +147,7 @@ final class RequestAccounting {
         long worst = 0;
         for (Endpoint e : plan) {
             long prompt = promptTokens.apply(e);
-            long output = maxTokens != null ? maxTokens
+            long output = maxTokens != null ? e.outputLimit(maxTokens)
                     : e.maxOutputTokens() != null ? e.maxOutputTokens() : Math.max(0, e.contextLength() - prompt);
             Pricing p = e.pricing();
             BigDecimal usd = p.prompt().multiply(BigDecimal.valueOf(prompt))
@@ -162,12 +177,14 @@ final class RequestAccounting {
             accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), usage.totalTokens() - tokensTaken, now);
         }
         Endpoint e = outcome.endpoint();
+        // embeddings account with no output (0): no limit to record
+        Long requested = maxTokens != null && maxTokens > 0 ? maxTokens : null;
         accounts.ledger().record(new GenerationRecord(generationId, startMillis, caller.keyHash(), e.model().value(),
                 e.provider().id().value(), e.provider().name(), outcome.upstreamId(), attribution.app(),
                 attribution.appUrl(), user, usage.promptTokens(), usage.completionTokens(),
                 usage.cachedTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(), usage.estimated(), cost,
                 outcome.latencyMs(), now - startMillis, outcome.streamed(), outcome.cancelled(),
-                outcome.finishReason(), outcome.attempts()));
+                outcome.finishReason(), outcome.attempts(), requested, e.outputLimit(requested)));
         admitted = false;
     }
 

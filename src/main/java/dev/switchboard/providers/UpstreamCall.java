@@ -1,7 +1,10 @@
 package dev.switchboard.providers;
 
 import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.openai.ChatRequest;
+
+import java.util.Set;
 
 /**
  * One attempt at one endpoint: the client's chat request (null for an embeddings call, whose
@@ -14,6 +17,25 @@ public record UpstreamCall(Endpoint endpoint, ChatRequest request, long budgetMs
 
     public UpstreamCall(Endpoint endpoint, ChatRequest request, long budgetMs, CancelSignal cancel) {
         this(endpoint, request, budgetMs, cancel, null);
+    }
+
+    /** The request's output limit cut to the endpoint's maximum output ({@link Endpoint#outputLimit}); null when it set none. */
+    public Long maxTokens() {
+        return request == null ? null : endpoint.outputLimit(request.maxTokens());
+    }
+
+    /**
+     * Whether {@code reasoning_effort} goes upstream: a chat client's own always; one Switchboard
+     * derived from a Messages request ({@code output_config.effort}, {@code thinking}) only to an
+     * endpoint that declares {@code reasoning_effort} or {@code reasoning} (or lists no parameters),
+     * since models without reasoning refuse it.
+     */
+    public boolean sendsReasoningEffort() {
+        if (request == null || !request.cameAs(ClientOriginal.Api.MESSAGES)) {
+            return true;
+        }
+        Set<String> supported = endpoint.supportedParameters();
+        return supported.isEmpty() || supported.contains("reasoning_effort") || supported.contains("reasoning");
     }
 
     /** A provider timeout, cut to the remaining budget. */

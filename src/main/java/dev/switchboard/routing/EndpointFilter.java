@@ -59,10 +59,7 @@ final class EndpointFilter {
         if (price != null) {
             return price;
         }
-        Long maxTokens = query.maxTokens();
-        if (maxTokens != null && e.maxOutputTokens() != null && maxTokens > e.maxOutputTokens()) {
-            return new Rejection.OutputLimitExceeded(e.id(), maxTokens, e.maxOutputTokens());
-        }
+        // a max_tokens above the endpoint's output limit is no reason to refuse: it is cut to the limit
         Rejection context = contextRejection(model, e, query);
         if (context != null) {
             return context;
@@ -76,9 +73,12 @@ final class EndpointFilter {
         return null;
     }
 
-    /** Prompt plus requested output must fit the context; the exact count is made only when the cheap bound does not settle it. */
+    /**
+     * Prompt plus the output the endpoint will be asked for (the requested one, cut to its limit) must
+     * fit the context; the exact count is made only when the cheap bound does not settle it.
+     */
     private static Rejection contextRejection(Model model, Endpoint e, RouteQuery query) {
-        long output = query.maxTokens() == null ? 1 : query.maxTokens();
+        long output = query.maxTokens() == null ? 1 : e.outputLimit(query.maxTokens());
         if (query.prompt().upperBound() + output <= e.contextLength()) {
             return null;
         }

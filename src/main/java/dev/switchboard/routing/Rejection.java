@@ -4,7 +4,12 @@ import dev.switchboard.catalog.EndpointId;
 
 import java.util.Set;
 
-/** Why routing left an endpoint out of a request's plan; shown to the client when nothing is left. */
+/**
+ * Why routing left an endpoint out of a request's plan; shown to the client when nothing is left.
+ * Every reason is about the request against the catalog and the client's own preferences, so none
+ * goes away by retrying: a plan left empty is a 400 ({@code GatewayError.noEndpoint}). Endpoints that
+ * are only unhealthy now (cooling down, breaker open) are not rejected but tried last.
+ */
 public sealed interface Rejection {
     EndpointId endpoint();
 
@@ -31,16 +36,6 @@ public sealed interface Rejection {
 
         public String detail() {
             return "needs " + needed + " tokens (prompt plus max tokens), context is " + available;
-        }
-    }
-
-    record OutputLimitExceeded(EndpointId endpoint, long requested, long max) implements Rejection {
-        public String reason() {
-            return "max_output_tokens";
-        }
-
-        public String detail() {
-            return "max tokens " + requested + " exceeds this endpoint's output limit of " + max;
         }
     }
 

@@ -128,6 +128,9 @@ final class AccountJson {
                 .put("latency", g.latencyMs())
                 .put("generation_time", g.generationTimeMs())
                 .put("attempts", g.attempts())
+                .put("max_tokens_requested", g.maxTokensRequested())
+                .put("max_tokens", g.maxTokens())
+                .put("max_tokens_clamped", g.maxTokensClamped())
                 .put("is_byok", false);
         return data(json);
     }

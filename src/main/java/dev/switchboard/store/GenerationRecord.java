@@ -4,6 +4,9 @@ package dev.switchboard.store;
  * One row of the usage ledger: a generation that reached a provider and produced output (or was
  * cancelled after it began). Token counts are the provider's own ({@code usageEstimated} when
  * Switchboard had to count); cost is in pico-dollars; times are milliseconds.
+ * {@code maxTokensRequested} is the output limit the client asked for and {@code maxTokens} the one
+ * sent to the endpoint that served, lower when that endpoint's output limit cut it (both null when
+ * the client set none).
  */
 public record GenerationRecord(
         String id,
@@ -28,7 +31,14 @@ public record GenerationRecord(
         boolean streamed,
         boolean cancelled,
         String finishReason,
-        int attempts) {
+        int attempts,
+        Long maxTokensRequested,
+        Long maxTokens) {
+
+    /** True when the endpoint's output limit cut the requested {@code max_tokens}. */
+    public boolean maxTokensClamped() {
+        return maxTokensRequested != null && maxTokens != null && maxTokens < maxTokensRequested;
+    }
 
     /** Days since 1970-01-01 (UTC) of {@code createdAt}: the ledger's partition and activity key. */
     public long day() {

@@ -433,11 +433,17 @@ class AnthropicMessagesTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(Json.parse(unknown.body()).path("error").path("type").asText()).isEqualTo("not_found_error");
 
-        HttpResponse<String> tooLong = gateway.post("/v1/messages",
+        // a max_tokens above the output limit is cut, not refused: the request reaches the (failing) upstream
+        HttpResponse<String> largeOutput = gateway.post("/v1/messages",
                 "{\"model\":\"test/tools\",\"max_tokens\":500000,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-        assertThat(tooLong.statusCode()).as("no endpoint can serve it: overloaded, as Anthropic clients expect")
-                .isEqualTo(529);
-        assertThat(Json.parse(tooLong.body()).path("error").path("type").asText()).isEqualTo("overloaded_error");
+        assertThat(largeOutput.statusCode()).isEqualTo(502);
+        assertThat(upstream.last().json().get("max_tokens").asLong()).isEqualTo(4096);
+
+        HttpResponse<String> tooLong = gateway.post("/v1/messages", "{\"model\":\"test/tools\",\"max_tokens\":5,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(110_000) + "\"}]}");
+        assertThat(tooLong.statusCode()).as("no endpoint could ever serve it: not a 529 that clients retry")
+                .isEqualTo(400);
+        assertThat(Json.parse(tooLong.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(Json.parse(tooLong.body()).path("error").path("metadata").has("rejections")).isTrue();
     }
 }

@@ -188,7 +188,8 @@ class EmbeddingsTest {
     void anInputOverTheContextIsRejectedBeforeAnyProvider() {
         HttpResponse<String> response = gateway.post("/v1/embeddings",
                 "{\"model\":\"test/embed\",\"input\":\"" + "word ".repeat(9000) + "\"}");
-        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(response.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(Json.parse(response.body()).path("error").path("metadata").path("rejections").toString())
                 .contains("context_length");
         assertThat(primary.requestCount()).isZero();

@@ -102,14 +102,16 @@ class RoutingPreferencesTest {
     }
 
     @Test
-    void answers503NamingWhichFilterExcludedWhichEndpoint() {
+    void answers400NamingWhichFilterExcludedWhichEndpoint() {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", """
                 {"model":"test/model","messages":[{"role":"user","content":"hi"}],
                  "provider":{"zdr":true,"ignore":["small"]}}""");
 
-        assertThat(response.statusCode()).isEqualTo(503);
+        // the client's own preferences exclude everything: no retry helps, so never a retryable 503
+        assertThat(response.statusCode()).isEqualTo(400);
         JsonNode error = Json.parse(response.body()).get("error");
-        assertThat(error.get("code").asInt()).isEqualTo(503);
+        assertThat(error.get("code").asInt()).isEqualTo(400);
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
         JsonNode rejections = error.path("metadata").path("rejections");
         assertThat(rejections).hasSize(3);
         assertThat(rejections.findValuesAsText("reason")).containsExactlyInAnyOrder("provider_ignore", "zdr", "zdr");
@@ -117,11 +119,11 @@ class RoutingPreferencesTest {
     }
 
     @Test
-    void answers503WhenTheOutputLimitRequestedIsTooLargeEverywhere() {
+    void answers400WhenTheOutputRequestedCannotFitAnyContext() {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", """
                 {"model":"test/model","messages":[{"role":"user","content":"hi"}],"max_tokens":200000}""");
 
-        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.statusCode()).isEqualTo(400);
         assertThat(Json.parse(response.body()).path("error").path("metadata").path("rejections").findValuesAsText("reason"))
                 .containsOnly("context_length");
     }

@@ -109,15 +109,25 @@ class EndpointFilterTest {
     }
 
     @Test
-    void dropsEndpointsWhoseMaxOutputIsBelowTheRequestedMaxTokens() {
+    void keepsEndpointsWhoseMaxOutputIsBelowTheRequestedMaxTokensTheyAreAskedForLess() {
         var model = model(endpoint("short").maxOutput(4_096), endpoint("exact").maxOutput(8_000),
                 endpoint("long").maxOutput(16_384), endpoint("unlimited"));
 
         RoutePlan plan = plan(query(model).maxTokens(8_000));
 
-        assertThat(providers(plan)).containsExactlyInAnyOrder("exact", "long", "unlimited");
-        assertThat(plan.rejections()).containsExactly(new Rejection.OutputLimitExceeded(id("short"), 8_000, 4_096));
-        assertThat(plan.rejections().getFirst().reason()).isEqualTo("max_output_tokens");
+        assertThat(providers(plan)).containsExactlyInAnyOrder("short", "exact", "long", "unlimited");
+        assertThat(plan.rejections()).isEmpty();
+    }
+
+    @Test
+    void theContextCheckCountsTheOutputTheEndpointWillBeAskedFor() {
+        // 600 prompt tokens + 128000 requested would not fit 100000; + the 4096 it is cut to does
+        var model = model(endpoint("clamped").context(100_000).maxOutput(4_096), endpoint("open").context(100_000));
+
+        RoutePlan plan = plan(query(model).promptTokens(600).maxTokens(128_000));
+
+        assertThat(providers(plan)).containsExactly("clamped");
+        assertThat(plan.rejections()).containsExactly(new Rejection.ContextExceeded(id("open"), 128_600, 100_000));
     }
 
     static Stream<Arguments> requiredParameters() {
@@ -331,16 +341,16 @@ class EndpointFilterTest {
     @Test
     void plansNothingWhenEveryEndpointIsFilteredAndSaysWhyForEach() {
         var model = model(endpoint("off").disabled("disabled in the configuration"), endpoint("small").context(50),
-                endpoint("terse").maxOutput(10), endpoint("trainer").dataPolicy(true, null));
+                endpoint("ignored"), endpoint("trainer").dataPolicy(true, null));
 
-        RoutePlan plan = plan(query(model).maxTokens(100).preferences(prefs().denyDataCollection()));
+        RoutePlan plan = plan(query(model).maxTokens(100).preferences(prefs().denyDataCollection().ignore("ignored")));
 
         assertThat(plan.isEmpty()).isTrue();
         assertThat(plan.endpoints()).isEmpty();
         assertThat(plan.rejections()).extracting(Rejection::endpoint)
-                .containsExactly(id("off"), id("small"), id("terse"), id("trainer"));
+                .containsExactly(id("off"), id("small"), id("ignored"), id("trainer"));
         assertThat(plan.rejections()).extracting(Rejection::reason)
-                .containsExactly("provider_disabled", "context_length", "max_output_tokens", "data_collection");
+                .containsExactly("provider_disabled", "context_length", "provider_ignore", "data_collection");
     }
 
     /** A prompt whose cheap bound and exact count differ, recording each exact count asked for. */

@@ -22,7 +22,6 @@ class RejectionTest {
                 arguments(new Rejection.ProviderDisabled(e, "openai: api_key is empty"), "provider_disabled",
                         "openai: api_key is empty"),
                 arguments(new Rejection.ContextExceeded(e, 130_000, 128_000), "context_length", "130000"),
-                arguments(new Rejection.OutputLimitExceeded(e, 20_000, 16_384), "max_output_tokens", "16384"),
                 arguments(new Rejection.ParametersUnsupported(e, Set.of("top_k"), true), "require_parameters", "top_k"),
                 arguments(new Rejection.ParametersUnsupported(e, Set.of("tools"), false), "unsupported_parameters",
                         "tools"),

@@ -2,10 +2,12 @@ package dev.switchboard.protocol.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +17,14 @@ import java.util.Set;
  * Completions request the gateway routes. {@code system} becomes a system message, content blocks
  * become content parts, {@code tool_use} blocks become {@code tool_calls}, {@code tool_result}
  * blocks become {@code tool} messages (placed before the rest of their user turn), and the
- * sampling and tool settings map to their OpenAI names. Switchboard's routing extensions
- * ({@code models}, {@code provider}) pass through. Thinking blocks are dropped: a non-Anthropic
- * upstream cannot use them (docs/protocols.md lists what else is lossy).
+ * sampling and tool settings map to their OpenAI names. A {@code system} turn inside
+ * {@code messages} (Anthropic accepts them anywhere; Claude Code sends one after the first user
+ * turn) becomes a system message in the same place. {@code output_config.effort} (top level, or on
+ * a turn, where it applies from that turn on) and {@code thinking} become {@code reasoning_effort};
+ * tools with {@code defer_loading} are left out unless a {@code tool_reference} block loaded them.
+ * Switchboard's routing extensions ({@code models}, {@code provider}) pass through. Thinking
+ * blocks are dropped: a non-Anthropic upstream cannot use them (docs/protocols.md lists what else
+ * is lossy and the rule for each newer member).
  */
 public final class MessagesToChat {
     /** Members copied unchanged: OpenAI shares the name and meaning, or they are Switchboard extensions. */
@@ -78,7 +85,11 @@ public final class MessagesToChat {
             turn(turns.get(i), "messages." + i, messages);
         }
         chat.set("messages", messages);
-        tools(root.get("tools"), root.get("tool_choice"), chat);
+        tools(root.get("tools"), root.get("tool_choice"), referencedTools(turns), chat);
+        String effort = ReasoningEffort.of(root, turns);
+        if (effort != null && !chat.has("reasoning_effort")) {
+            chat.put("reasoning_effort", effort);
+        }
         if (chat.path("stream").asBoolean(false)) {
             chat.putObject("stream_options").put("include_usage", true);
         }
@@ -97,32 +108,46 @@ public final class MessagesToChat {
         if (system == null || system.isNull()) {
             return;
         }
-        String text;
+        messages.addObject().put("role", "system").put("content", systemText(system, "system"));
+    }
+
+    /** A system prompt (top level or a system turn's content): a string or text blocks, joined with newlines. */
+    private static String systemText(JsonNode system, String path) {
         if (system.isTextual()) {
-            text = system.asText();
-        } else if (system.isArray()) {
-            StringBuilder joined = new StringBuilder();
-            for (JsonNode block : system) {
-                if (!"text".equals(block.path("type").asText())) {
-                    throw new InvalidRequestException("system", "system: expected text blocks");
-                }
-                if (!joined.isEmpty()) {
-                    joined.append('\n');
-                }
-                joined.append(block.path("text").asText());
-            }
-            text = joined.toString();
-        } else {
-            throw new InvalidRequestException("system", "system: expected a string or a list of text blocks");
+            return system.asText();
         }
-        messages.addObject().put("role", "system").put("content", text);
+        if (!system.isArray()) {
+            throw new InvalidRequestException(path, path + ": expected a string or a list of text blocks");
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < system.size(); i++) {
+            JsonNode block = system.get(i);
+            if (!"text".equals(block.path("type").asText())) {
+                throw new InvalidRequestException(path + "." + i + ".type", path + "." + i + ".type: expected \"text\"");
+            }
+            if (!joined.isEmpty()) {
+                joined.append('\n');
+            }
+            joined.append(block.path("text").asText());
+        }
+        return joined.toString();
     }
 
     private static void turn(JsonNode message, String path, ArrayNode messages) {
+        if (!message.isObject()) {
+            throw new InvalidRequestException(path, path + ": expected an object with a role and content");
+        }
         String role = message.path("role").asText("");
         JsonNode content = message.get("content");
-        if (!role.equals("user") && !role.equals("assistant")) {
-            throw new InvalidRequestException(path + ".role", path + ".role: expected \"user\" or \"assistant\"");
+        if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
+            throw new InvalidRequestException(path + ".role",
+                    path + ".role: expected \"user\", \"assistant\" or \"system\"");
+        }
+        if (role.equals("system")) {
+            // in place: it applies from here on (an OpenAI system message means the same)
+            messages.addObject().put("role", "system").put("content", systemText(content == null ? NullNode.getInstance()
+                    : content, path + ".content"));
+            return;
         }
         if (content == null || !(content.isTextual() || content.isArray())) {
             throw new InvalidRequestException(path + ".content", path + ".content: expected a string or a list of blocks");
@@ -253,14 +278,44 @@ public final class MessagesToChat {
         return text.toString();
     }
 
-    private static void tools(JsonNode tools, JsonNode choice, ObjectNode chat) {
+    /** Names of tools a tool search loaded: {@code tool_reference} blocks in tool results. */
+    private static Set<String> referencedTools(JsonNode turns) {
+        Set<String> names = new HashSet<>();
+        for (JsonNode turn : turns) {
+            for (JsonNode block : turn.path("content")) {
+                for (JsonNode inner : block.path("content")) {
+                    if ("tool_reference".equals(inner.path("type").asText())) {
+                        names.add(inner.path("tool_name").asText());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void tools(JsonNode tools, JsonNode choice, Set<String> loaded, ObjectNode chat) {
+        if (tools != null && !tools.isNull() && !tools.isArray()) {
+            throw new InvalidRequestException("tools", "tools: expected a list of tools");
+        }
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
-            ArrayNode out = chat.putArray("tools");
-            for (JsonNode tool : tools) {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (int i = 0; i < tools.size(); i++) {
+                JsonNode tool = tools.get(i);
+                String at = "tools." + i;
+                if (!tool.isObject()) {
+                    throw new InvalidRequestException(at, at + ": expected an object");
+                }
                 if (tool.has("type") && !tool.path("type").asText().equals("custom")) {
                     // Anthropic server tools (web_search_20250305, bash, ...) need an Anthropic upstream
                     throw new InvalidRequestException("tools", "tools: the server tool \"" + tool.path("type").asText()
                             + "\" is not supported here; define it as a client tool with an input_schema");
+                }
+                if (!tool.path("name").isTextual() || tool.path("name").asText().isBlank()) {
+                    throw new InvalidRequestException(at + ".name", at + ".name: field required (a non-empty string)");
+                }
+                if (tool.path("defer_loading").asBoolean(false) && !loaded.contains(tool.path("name").asText())) {
+                    // Anthropic shows a deferred tool to the model only once a tool search loaded it
+                    continue;
                 }
                 ObjectNode function = out.addObject().put("type", "function").putObject("function");
                 function.put("name", tool.path("name").asText());
@@ -269,6 +324,9 @@ public final class MessagesToChat {
                 }
                 function.set("parameters", tool.has("input_schema") ? tool.get("input_schema")
                         : Json.object().put("type", "object"));
+            }
+            if (!out.isEmpty()) {
+                chat.set("tools", out);
             }
         }
         if (choice == null || choice.isNull()) {

@@ -25,6 +25,9 @@ import java.util.Set;
  */
 public final class ChatRequest {
 
+    /** The message roles OpenAI accepts ({@code function} is its legacy tool result). */
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+
     /** Switchboard/OpenRouter extensions that upstreams must never see. */
     static final Set<String> EXTENSIONS = Set.of("models", "provider", "usage", "transforms", "plugins", "route");
 
@@ -35,6 +38,8 @@ public final class ChatRequest {
     private final boolean stream;
     private final ObjectNode streamOptions;
     private final Long maxTokens;
+    private final Long requestedMaxTokens;
+    private final Long requestedMaxCompletionTokens;
     private final ProviderPreferences provider;
     private final Set<String> parameters;
     private final Member messages;
@@ -55,6 +60,8 @@ public final class ChatRequest {
         this.stream = d.stream;
         this.streamOptions = d.streamOptions;
         this.maxTokens = d.maxCompletionTokens != null ? d.maxCompletionTokens : d.maxTokens;
+        this.requestedMaxTokens = d.maxTokens;
+        this.requestedMaxCompletionTokens = d.maxCompletionTokens;
         this.provider = d.provider == null ? ProviderPreferences.NONE : d.provider;
         this.parameters = Set.copyOf(d.parameters);
         this.messages = members.stream().filter(m -> m.name().equals("messages")).findFirst().orElseThrow();
@@ -199,6 +206,15 @@ public final class ChatRequest {
      * upstream's name, routing extensions removed, and, when streaming, usage reporting switched on.
      */
     public byte[] toUpstream(String upstreamModel) {
+        return toUpstream(upstreamModel, null, true);
+    }
+
+    /**
+     * As above, for one endpoint: {@code max_tokens} / {@code max_completion_tokens} above
+     * {@code maxTokens} (the endpoint's limit; null: no cut) are rewritten to it, and
+     * {@code reasoning_effort} is left out unless {@code withReasoningEffort}.
+     */
+    public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
         ByteSink out = new ByteSink(body.length + 64);
         out.append((byte) '{');
         boolean first = true;
@@ -206,7 +222,7 @@ public final class ChatRequest {
         boolean wroteStreamOptions = false;
         for (Member m : members) {
             String name = m.name();
-            if (EXTENSIONS.contains(name)) {
+            if (EXTENSIONS.contains(name) || !withReasoningEffort && name.equals("reasoning_effort")) {
                 continue;
             }
             if (!first) {
@@ -222,6 +238,14 @@ public final class ChatRequest {
                     if (stream) {
                         out.ascii("\"stream_options\":").json(streamOptionsWithUsage());
                         wroteStreamOptions = true;
+                    } else {
+                        out.append(body, m.start(), m.end());
+                    }
+                }
+                case "max_tokens", "max_completion_tokens" -> {
+                    Long sent = name.equals("max_tokens") ? requestedMaxTokens : requestedMaxCompletionTokens;
+                    if (maxTokens != null && sent != null && sent > maxTokens) {
+                        out.append((byte) '"').ascii(name).ascii("\":").ascii(Long.toString(maxTokens));
                     } else {
                         out.append(body, m.start(), m.end());
                     }
@@ -283,7 +307,7 @@ public final class ChatRequest {
                 case "max_tokens" -> maxTokens = nullOr(t) ? null : count(p, name);
                 case "max_completion_tokens" -> maxCompletionTokens = nullOr(t) ? null : count(p, name);
                 case "provider" -> provider = nullOr(t) ? null : ProviderPreferencesDecoder.decode(object(p, name));
-                case "tools" -> hasTools = nonEmptyArray(p);
+                case "tools" -> hasTools = readTools(p, t);
                 case "response_format" -> hasResponseFormat = !nullOr(t);
                 case "user" -> user = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 default -> {
@@ -326,6 +350,10 @@ public final class ChatRequest {
                         if (value != JsonToken.VALUE_STRING) {
                             throw new JsonMembers.InvalidMember(at + ".role", at + ".role: expected a string");
                         }
+                        if (!ROLES.contains(p.getText())) {
+                            throw new JsonMembers.InvalidMember(at + ".role", at + ".role: unknown role \"" + p.getText()
+                                    + "\" (expected system, developer, user, assistant, tool or function)");
+                        }
                         hasRole = true;
                     }
                     p.skipChildren();
@@ -341,16 +369,64 @@ public final class ChatRequest {
             messageCount = index;
         }
 
-        private static boolean nonEmptyArray(JsonParser p) throws IOException {
-            if (p.currentToken() != JsonToken.START_ARRAY) {
+        /** Checks each tool's shape (a function tool needs its {@code function}); true when there is at least one. */
+        private static boolean readTools(JsonParser p, JsonToken t) throws IOException {
+            if (nullOr(t)) {
                 return false;
             }
-            int elements = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                p.skipChildren();
-                elements++;
+            if (t != JsonToken.START_ARRAY) {
+                throw new JsonMembers.InvalidMember("tools", "tools: expected an array of tools");
             }
-            return elements > 0;
+            int index = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                readTool(p, "tools[" + index + "]");
+                index++;
+            }
+            return index > 0;
+        }
+
+        private static void readTool(JsonParser p, String at) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new JsonMembers.InvalidMember(at, at + ": expected an object with a type and a function");
+            }
+            String type = "function";
+            boolean hasFunction = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("type") && value == JsonToken.VALUE_STRING) {
+                    type = p.getText();
+                } else if (field.equals("function") && value != JsonToken.VALUE_NULL) {
+                    readFunction(p, at + ".function");
+                    hasFunction = true;
+                }
+                p.skipChildren();
+            }
+            // other tool types (OpenAI's custom tools) carry their own member
+            if (type.equals("function") && !hasFunction) {
+                throw new JsonMembers.InvalidMember(at + ".function", at + ".function: required for a function tool");
+            }
+        }
+
+        private static void readFunction(JsonParser p, String at) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new JsonMembers.InvalidMember(at, at + ": expected an object with a name");
+            }
+            boolean hasName = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("name")) {
+                    if (value != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+                        throw new JsonMembers.InvalidMember(at + ".name", at + ".name: expected a non-empty string");
+                    }
+                    hasName = true;
+                }
+                p.skipChildren();
+            }
+            if (!hasName) {
+                throw new JsonMembers.InvalidMember(at + ".name", at + ".name: required");
+            }
         }
 
         private static boolean nullOr(JsonToken t) {

@@ -63,7 +63,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         byte[] body;
         try {
             ClientOriginal original = messagesOriginal(call);
-            body = original != null ? MessagesRequest.passThrough(original.body(), endpoint.upstreamModel())
+            body = original != null ? MessagesRequest.passThrough(original.body(), endpoint.upstreamModel(),
+                    call.maxTokens())
                     : Json.bytes(MessagesRequest.translate(call.request(), endpoint.upstreamModel(),
                     endpoint.maxOutputTokens()));
         } catch (InvalidRequestException e) {

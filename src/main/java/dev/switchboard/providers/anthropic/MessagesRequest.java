@@ -14,7 +14,7 @@ import java.math.BigDecimal;
  * (MAPPING.md §1; Anthropic's OpenAI compatibility page as cross-check). Pure: no I/O.
  *
  * <p>Translated: {@code messages} (see {@link Conversation}), {@code max_completion_tokens} /
- * {@code max_tokens} (always set: the request's, else the endpoint's maximum output, else
+ * {@code max_tokens} (always set: the request's cut to the endpoint's maximum output, else that maximum, else
  * {@value #DEFAULT_MAX_TOKENS}), {@code temperature} (capped at 1), {@code top_p}, {@code top_k},
  * {@code stop} → {@code stop_sequences} (whitespace-only sequences dropped: Anthropic accepts only
  * stop sequences with visible characters), {@code tools}, {@code tool_choice},
@@ -51,12 +51,16 @@ final class MessagesRequest {
     /**
      * The body of a client that spoke the Messages API itself: sent as it came, with only
      * {@code model} rewritten and Switchboard's routing members removed, so cache_control,
-     * thinking, documents and citations reach Anthropic untouched.
+     * thinking, documents and citations reach Anthropic untouched. {@code max_tokens} is cut to
+     * {@code maxTokens} when that is lower (the endpoint's output limit).
      */
-    static byte[] passThrough(byte[] messagesBody, String upstreamModel) {
+    static byte[] passThrough(byte[] messagesBody, String upstreamModel, Long maxTokens) {
         ObjectNode body = (ObjectNode) Json.parse(messagesBody);
         EXTENSIONS.forEach(body::remove);
         body.put("model", upstreamModel);
+        if (maxTokens != null && body.path("max_tokens").canConvertToLong() && body.get("max_tokens").asLong() > maxTokens) {
+            body.put("max_tokens", maxTokens);
+        }
         return Json.bytes(body);
     }
 
@@ -68,7 +72,9 @@ final class MessagesRequest {
     static ObjectNode translate(ChatRequest request, String upstreamModel, Long endpointMaxOutput) {
         refuseSeveralChoices(request.field("n"));
         Conversation conversation = Conversation.of(request.messages());
-        long maxTokens = request.maxTokens() != null ? request.maxTokens()
+        // the request's limit, cut to the endpoint's (served rather than refused, docs/routing.md)
+        long maxTokens = request.maxTokens() != null
+                ? endpointMaxOutput != null ? Math.min(request.maxTokens(), endpointMaxOutput) : request.maxTokens()
                 : endpointMaxOutput != null ? endpointMaxOutput : DEFAULT_MAX_TOKENS;
 
         ObjectNode body = Json.object().put("model", upstreamModel).put("max_tokens", maxTokens);

@@ -67,7 +67,7 @@ public final class BedrockAdapter implements ProviderAdapter {
         Provider provider = endpoint.provider();
         byte[] body;
         try {
-            body = Json.bytes(ConverseRequest.translate(call.request()));
+            body = Json.bytes(ConverseRequest.translate(call.request(), call.maxTokens()));
         } catch (InvalidRequestException e) {
             return Future.failedFuture(new UpstreamFailure.ErrorStatus(endpoint.id(), 400, e.getMessage(),
                     "invalid_request_error", null, e.param(), null, null));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.providers.SystemTurns;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -13,8 +14,10 @@ import java.util.Locale;
  * OpenAI {@code messages} as Converse {@code messages} plus {@code system} blocks
  * (fixtures/MAPPING.md §5; Message / ContentBlock in specs/bedrock/converse_subset.service-2.json).
  * <ul>
- * <li>{@code system} / {@code developer} messages, wherever they are, become {@code system}
- *     text blocks in order: their position in the conversation is lost.</li>
+ * <li>{@code system} / {@code developer} messages before the first other message become
+ *     {@code system} text blocks, in order. A later one keeps its place: it becomes user text
+ *     marked as a system instruction ({@link dev.switchboard.providers.SystemTurns}), merged with
+ *     neighbouring user turns.</li>
  * <li>{@code user} text and images: an image must be a {@code data:} URL (png, jpeg, gif, webp),
  *     sent as {@code image.source.bytes}; Converse has no URL source and Switchboard downloads nothing.</li>
  * <li>{@code assistant} text first, then one {@code toolUse} per tool call, {@code input} parsed
@@ -61,7 +64,14 @@ final class ConverseMessages {
     private void add(JsonNode message, String at) {
         String role = message.path("role").asText();
         switch (role) {
-            case "system", "developer" -> system.addAll(textBlocks(message.get("content"), at + ".content"));
+            case "system", "developer" -> {
+                ArrayNode blocks = textBlocks(message.get("content"), at + ".content");
+                if (messages.isEmpty()) {
+                    system.addAll(blocks);
+                } else {
+                    append("user", SystemTurns.inPlace(blocks));
+                }
+            }
             case "user" -> append("user", userBlocks(message.get("content"), at + ".content"));
             case "assistant" -> append("assistant", assistantBlocks(message, at));
             case "tool" -> append("user", toolResult(message, at));

@@ -37,13 +37,18 @@ final class ConverseRequest {
 
     /** The upstream body; throws {@link InvalidRequestException} for what Bedrock cannot be asked. */
     static ObjectNode translate(ChatRequest request) {
+        return translate(request, request.maxTokens());
+    }
+
+    /** As above, asking for at most {@code maxTokens} of output (the request's, cut to the endpoint's limit). */
+    static ObjectNode translate(ChatRequest request, Long maxTokens) {
         ConverseMessages conversation = ConverseMessages.of(request.messages());
         ObjectNode body = Json.object();
         body.set("messages", conversation.messages());
         if (!conversation.system().isEmpty()) {
             body.set("system", conversation.system());
         }
-        ObjectNode inference = inferenceConfig(request);
+        ObjectNode inference = inferenceConfig(request, maxTokens);
         if (!inference.isEmpty()) {
             body.set("inferenceConfig", inference);
         }
@@ -58,10 +63,10 @@ final class ConverseRequest {
         return body;
     }
 
-    private static ObjectNode inferenceConfig(ChatRequest request) {
+    private static ObjectNode inferenceConfig(ChatRequest request, Long maxTokens) {
         ObjectNode config = Json.object();
-        if (request.maxTokens() != null) {
-            config.put("maxTokens", request.maxTokens());
+        if (maxTokens != null) {
+            config.put("maxTokens", maxTokens);
         }
         JsonNode temperature = number(request, "temperature");
         if (temperature != null) {

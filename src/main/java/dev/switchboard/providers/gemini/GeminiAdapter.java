@@ -101,7 +101,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         Endpoint endpoint = call.endpoint();
         byte[] body;
         try {
-            body = Json.bytes(GeminiRequest.translate(call.request()));
+            body = Json.bytes(GeminiRequest.translate(call.request(), call.maxTokens(), call.sendsReasoningEffort()));
         } catch (InvalidRequestException e) {
             return Future.failedFuture(new UpstreamFailure.ErrorStatus(endpoint.id(), 400, e.getMessage(),
                     "invalid_request_error", null, e.param(), null, null));

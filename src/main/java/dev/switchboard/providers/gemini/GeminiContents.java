@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.providers.SystemTurns;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -15,8 +16,9 @@ import java.util.Map;
  * OpenAI {@code messages} as Gemini {@code contents} plus {@code systemInstruction} parts
  * (fixtures/MAPPING.md §4; Content/Part in specs/gemini/content.proto).
  * <ul>
- * <li>{@code system} / {@code developer} messages, wherever they are, become systemInstruction
- *     parts in order: their position in the conversation is lost.</li>
+ * <li>{@code system} / {@code developer} messages before the first other message become
+ *     systemInstruction parts, in order. A later one keeps its place: it becomes user text marked
+ *     as a system instruction ({@link dev.switchboard.providers.SystemTurns}), merged with neighbouring user turns.</li>
  * <li>{@code assistant} becomes role {@code model}; its text first, then one {@code functionCall}
  *     part per tool call, with {@code args} parsed from the arguments string.</li>
  * <li>{@code tool} (and the legacy {@code function}) messages become {@code functionResponse}
@@ -62,7 +64,14 @@ final class GeminiContents {
     private void add(JsonNode message, String at) {
         String role = message.path("role").asText();
         switch (role) {
-            case "system", "developer" -> system.addAll(textParts(message.get("content"), at + ".content"));
+            case "system", "developer" -> {
+                ArrayNode parts = textParts(message.get("content"), at + ".content");
+                if (contents.isEmpty()) {
+                    system.addAll(parts);
+                } else {
+                    append("user", SystemTurns.inPlace(parts));
+                }
+            }
             case "user" -> append("user", userParts(message.get("content"), at + ".content"));
             case "assistant" -> append("model", assistantParts(message, at));
             case "tool" -> append("user", functionResponse(toolName(message, at), message.get("content"), at));

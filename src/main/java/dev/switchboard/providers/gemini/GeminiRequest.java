@@ -44,6 +44,14 @@ final class GeminiRequest {
 
     /** The upstream body; throws {@link InvalidRequestException} for what Gemini cannot be asked. */
     static ObjectNode translate(ChatRequest request) {
+        return translate(request, request.maxTokens(), true);
+    }
+
+    /**
+     * As above, asking for at most {@code maxTokens} of output (the request's, cut to the endpoint's
+     * limit), with {@code reasoning_effort} left out unless {@code withReasoningEffort}.
+     */
+    static ObjectNode translate(ChatRequest request, Long maxTokens, boolean withReasoningEffort) {
         GeminiContents conversation = GeminiContents.of(request.messages());
         ObjectNode body = Json.object();
         if (!conversation.system().isEmpty()) {
@@ -51,7 +59,7 @@ final class GeminiRequest {
         }
         body.set("contents", conversation.contents());
         tools(request, body);
-        ObjectNode config = generationConfig(request);
+        ObjectNode config = generationConfig(request, maxTokens, withReasoningEffort);
         if (!config.isEmpty()) {
             body.set("generationConfig", config);
         }
@@ -151,7 +159,7 @@ final class GeminiRequest {
         return names;
     }
 
-    private static ObjectNode generationConfig(ChatRequest request) {
+    private static ObjectNode generationConfig(ChatRequest request, Long maxTokens, boolean withReasoningEffort) {
         ObjectNode config = Json.object();
         JsonNode stop = request.field("stop");
         if (stop != null && stop.isTextual()) {
@@ -159,8 +167,8 @@ final class GeminiRequest {
         } else if (stop != null && stop.isArray() && !stop.isEmpty()) {
             config.set("stopSequences", stop);
         }
-        if (request.maxTokens() != null) {
-            config.put("maxOutputTokens", request.maxTokens());
+        if (maxTokens != null) {
+            config.put("maxOutputTokens", maxTokens);
         }
         copyNumber(request, "temperature", config, "temperature");
         copyNumber(request, "top_p", config, "topP");
@@ -170,7 +178,8 @@ final class GeminiRequest {
         copyNumber(request, "presence_penalty", config, "presencePenalty");
         copyNumber(request, "frequency_penalty", config, "frequencyPenalty");
         responseFormat(request.field("response_format"), config);
-        ObjectNode thinking = GeminiThinking.config(request.field("reasoning_effort"), request.field("reasoning"));
+        ObjectNode thinking = GeminiThinking.config(
+                withReasoningEffort ? request.field("reasoning_effort") : null, request.field("reasoning"));
         if (thinking != null) {
             config.set("thinkingConfig", thinking);
         }

@@ -111,7 +111,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
         Endpoint endpoint = call.endpoint();
-        return send(call, url(endpoint, "chat/completions"), call.request().toUpstream(endpoint.upstreamModel()), stream);
+        return send(call, url(endpoint, "chat/completions"), call.request().toUpstream(endpoint.upstreamModel(),
+                call.maxTokens(), call.sendsReasoningEffort()), stream);
     }
 
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */

@@ -103,13 +103,96 @@ class MessagesRequestTest {
         assertThat(chat.path("messages")).hasSize(2);
     }
 
+    /** The body Claude Code 2.1.332 really sent (fixtures/recorded/agents). */
+    static byte[] claudeCode(String turn) {
+        return Json.bytes(Json.parse(Fixtures.bytes("recorded/agents/claude-code-2.1.332." + turn + ".json")).get("body"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"first-turn, medium", "first-turn.custom-model, high", "tool-result-turn, medium"})
+    void claudeCodeRequestsTranslateWithTheirSystemTurnInPlace(String turn, String effort) {
+        JsonNode chat = Json.parse(MessagesToChat.toChat(claudeCode(turn)));
+
+        JsonNode messages = chat.get("messages");
+        assertThat(messages.findValuesAsText("role")).startsWith("system", "user", "system");
+        assertThat(messages.get(0).get("content").asText()).startsWith("x-anthropic-billing-header");
+        assertThat(messages.get(2).get("content").asText()).contains("characters of the client's own prompt text");
+        assertThat(chat.get("reasoning_effort").asText()).isEqualTo(effort);
+        assertThat(chat.has("context_management") || chat.has("output_config") || chat.has("thinking")).isFalse();
+        // the deferred placeholder is loaded on demand on Anthropic's side: the model is not shown it
+        assertThat(toolNames(chat)).hasSize(11).doesNotContain("DeferredToolPlaceholder");
+        assertThat(chat.get("user").asText()).startsWith("{\"device_id\"");
+        assertThat(ChatRequest.decode(MessagesToChat.toChat(claudeCode(turn))).stream()).isTrue();
+    }
+
+    private static java.util.List<String> toolNames(JsonNode chat) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        chat.get("tools").forEach(tool -> names.add(tool.at("/function/name").asText()));
+        return names;
+    }
+
+    @Test
+    void theToolResultTurnKeepsItsOrderAndItsResultText() {
+        JsonNode messages = Json.parse(MessagesToChat.toChat(claudeCode("tool-result-turn"))).get("messages");
+
+        assertThat(messages.findValuesAsText("role")).containsExactly("system", "user", "system", "assistant", "tool");
+        assertThat(messages.get(3).at("/tool_calls/0/function/name").asText()).isEqualTo("Read");
+        assertThat(messages.get(4).get("content").asText()).isEqualTo("1\thello from the fixture file\n2\t");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"output_config\":{\"effort\":\"low\"}                                          | low",
+            "\"output_config\":{\"effort\":\"max\"}                                          | high",
+            "\"thinking\":{\"type\":\"adaptive\"}                                            | medium",
+            "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000}                       | medium",
+            "\"thinking\":{\"type\":\"adaptive\"},\"output_config\":{\"effort\":\"high\"}     | high",
+    })
+    void effortAndThinkingBecomeReasoningEffort(String members, String effort) {
+        JsonNode chat = translate("{\"model\":\"m\",\"max_tokens\":5," + members
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(chat.get("reasoning_effort").asText()).isEqualTo(effort);
+    }
+
+    @Test
+    void anEffortSetOnATurnAppliesFromThereOnAndNoThinkingMeansNoEffort() {
+        JsonNode chat = translate("""
+                {"model":"m","max_tokens":5,"output_config":{"effort":"low"},"messages":[
+                  {"role":"user","content":"x"},
+                  {"role":"system","content":[{"type":"text","text":"be thorough"}],"output_config":{"effort":"high"}}]}""");
+        assertThat(chat.get("reasoning_effort").asText()).isEqualTo("high");
+        assertThat(chat.get("messages").get(1)).isEqualTo(Json.parse("{\"role\":\"system\",\"content\":\"be thorough\"}"));
+
+        assertThat(translate("{\"model\":\"m\",\"max_tokens\":5,\"thinking\":{\"type\":\"disabled\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").has("reasoning_effort")).isFalse();
+    }
+
+    @Test
+    void aDeferredToolIsSentOnceAToolSearchLoadedIt() {
+        JsonNode chat = translate("""
+                {"model":"m","max_tokens":5,"tools":[{"name":"search","input_schema":{"type":"object"}},
+                   {"name":"weather","defer_loading":true,"input_schema":{"type":"object"}},
+                   {"name":"stocks","defer_loading":true,"input_schema":{"type":"object"}}],
+                 "messages":[{"role":"user","content":"x"},
+                  {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"search","input":{}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1",
+                     "content":[{"type":"tool_reference","tool_name":"weather"}]}]}]}""");
+        assertThat(toolNames(chat)).containsExactly("search", "weather");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{\"max_tokens\":5,\"messages\":[]}                                              | model",
             "{\"model\":\"m\",\"messages\":[]}                                               | max_tokens",
             "{\"model\":\"m\",\"max_tokens\":0,\"messages\":[]}                              | max_tokens",
             "{\"model\":\"m\",\"max_tokens\":5}                                              | messages",
-            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]} | messages.0.role",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]} | messages.0.role",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"content\":\"x\"}]}                | messages.0.role",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":5}]}     | messages.0.content",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image\"}]}]} | messages.0.content.0.type",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":{\"name\":\"f\"}}                | tools",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":[{\"input_schema\":{}}]}          | tools.0.name",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":[{\"name\":\"f\"},{\"name\":\"\"}]} | tools.1.name",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":5}]}       | messages.0.content",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]} | messages.0.content.0.type",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"w\"}]} | tools",

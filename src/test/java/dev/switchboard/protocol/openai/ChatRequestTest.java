@@ -95,7 +95,7 @@ class ChatRequestTest {
     @Test
     void seesToolsOnlyWhenTheArrayHasElements() {
         assertThat(decode("{\"model\":\"m\"," + MESSAGES + ",\"tools\":[]}").hasTools()).isFalse();
-        assertThat(decode("{\"model\":\"m\"," + MESSAGES + ",\"tools\":[{\"type\":\"function\"}]}").hasTools()).isTrue();
+        assertThat(decode("{\"model\":\"m\"," + MESSAGES + ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}").hasTools()).isTrue();
         assertThat(decode("{\"model\":\"m\"," + MESSAGES + "}").hasTools()).isFalse();
     }
 

@@ -29,6 +29,16 @@ class ChatRequestValidationTest {
             `{"model":"m","messages":[{"role":1,"content":"hi"}]}`                  | messages[0].role
             `{"model":"m","messages":[{"role":null,"content":"hi"}]}`               | messages[0].role
             `{"model":"m","messages":[{"role":["user"],"content":"hi"}]}`           | messages[0].role
+            `{"model":"m","messages":[{"role":"user"},{"role":"user"},{"role":"bot"}]}` | messages[2].role
+            `{"model":"m","messages":[{"role":"User","content":"hi"}]}`             | messages[0].role
+            `{"model":"m","tools":{"type":"function"},MSG}`                         | tools
+            `{"model":"m","tools":"f",MSG}`                                         | tools
+            `{"model":"m","tools":["f"],MSG}`                                       | tools[0]
+            `{"model":"m","tools":[{"type":"function"}],MSG}`                       | tools[0].function
+            `{"model":"m","tools":[{"type":"function","function":{"name":"f"}},{"name":"g"}],MSG}` | tools[1].function
+            `{"model":"m","tools":[{"type":"function","function":"f"}],MSG}`        | tools[0].function
+            `{"model":"m","tools":[{"type":"function","function":{"parameters":{}}}],MSG}` | tools[0].function.name
+            `{"model":"m","tools":[{"type":"function","function":{"name":""}}],MSG}` | tools[0].function.name
             `{"messages":[{"role":"user"}]}`                                        | model
             `{"model":null,"messages":[{"role":"user"}]}`                           | model
             `{"model":null,"models":null,"messages":[{"role":"user"}]}`             | model

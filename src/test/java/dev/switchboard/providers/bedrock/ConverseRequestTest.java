@@ -65,6 +65,24 @@ class ConverseRequestTest {
         assertThat(translate(GOLDEN_OPENAI)).isEqualTo(expected);
     }
 
+    @Test
+    void leadingSystemMessagesBecomeSystemBlocksLaterOnesStayInPlaceAsMarkedUserText() {
+        JsonNode body = translate(request("""
+                [{"role":"system","content":"Be brief."},
+                 {"role":"user","content":"Hi"},
+                 {"role":"developer","content":[{"type":"text","text":"Answer"},{"type":"text","text":"in French."}]},
+                 {"role":"assistant","content":"Bonjour"},
+                 {"role":"system","content":"Now in German."}]""", ""));
+
+        assertThat(body.get("system").toString()).isEqualTo("[{\"text\":\"Be brief.\"}]");
+        // Converse wants alternating roles: a marked system turn joins the user turn beside it
+        assertThat(body.get("messages").findValuesAsText("role")).containsExactly("user", "assistant", "user");
+        assertThat(body.at("/messages/0/content").toString()).isEqualTo("[{\"text\":\"Hi\"},"
+                + "{\"text\":\"<system_instruction>\\nAnswer\\nin French.\\n</system_instruction>\"}]");
+        assertThat(body.at("/messages/2/content/0/text").asText())
+                .isEqualTo("<system_instruction>\nNow in German.\n</system_instruction>");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "'\"auto\"'                                              | {\"auto\":{}}",

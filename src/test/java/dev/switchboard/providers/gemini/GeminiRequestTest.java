@@ -131,7 +131,7 @@ class GeminiRequestTest {
     }
 
     @Test
-    void systemAndDeveloperMessagesFromAnywhereBecomeTheSystemInstruction() {
+    void leadingSystemMessagesBecomeTheSystemInstructionLaterOnesStayInPlaceAsMarkedUserText() {
         JsonNode body = translate(request("""
                 [{"role":"developer","content":[{"type":"text","text":"Be brief."}]},
                  {"role":"user","content":"Hi"},
@@ -139,9 +139,11 @@ class GeminiRequestTest {
                  {"role":"assistant","content":[{"type":"text","text":"Bonjour"}]},
                  {"role":"user","content":"Ça va?"}]""", ""));
 
-        assertThat(body.at("/systemInstruction").toString())
-                .isEqualTo("{\"parts\":[{\"text\":\"Be brief.\"},{\"text\":\"Answer in French.\"}]}");
+        assertThat(body.at("/systemInstruction").toString()).isEqualTo("{\"parts\":[{\"text\":\"Be brief.\"}]}");
         assertThat(body.get("contents").findValuesAsText("role")).containsExactly("user", "model", "user");
+        // merged into the user turn it followed, so the roles still alternate
+        assertThat(body.at("/contents/0/parts").toString()).isEqualTo("[{\"text\":\"Hi\"},"
+                + "{\"text\":\"<system_instruction>\\nAnswer in French.\\n</system_instruction>\"}]");
     }
 
     @Test

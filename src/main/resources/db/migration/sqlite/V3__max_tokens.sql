@@ -1,0 +1,4 @@
+-- The output limit a client asked for and the one the serving endpoint was sent (lower when its
+-- max_output_tokens cut it); both null when the client set none.
+ALTER TABLE generations ADD COLUMN max_tokens_requested INTEGER;
+ALTER TABLE generations ADD COLUMN max_tokens INTEGER;
