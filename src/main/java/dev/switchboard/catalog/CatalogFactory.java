@@ -99,10 +99,24 @@ public final class CatalogFactory {
         }
         String apiVersion = s.apiVersion() != null ? s.apiVersion()
                 : protocol == Protocol.AZURE ? DEFAULT_AZURE_API_VERSION : null;
+        boolean responsesApi = responsesApi(entry, protocol);
         return new Provider(new ProviderId(id), s.name() == null ? id : s.name(), protocol,
                 stripTrailingSlash(baseUrl), apiKey, apiVersion, s.headers() == null ? Map.of() : Map.copyOf(s.headers()),
                 dataPolicy(entry, s.dataPolicy()), timeouts(entry, s.timeouts()), disabled == null, disabled,
-                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond(), aws);
+                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond(), aws, responsesApi);
+    }
+
+    /**
+     * {@code responses_api}: only the OpenAI adapter (protocols openai and azure) can send a Responses
+     * API request; on any other protocol the flag would silently do nothing, so it is refused.
+     */
+    private static boolean responsesApi(Sourced<ProviderSpec> entry, Protocol protocol) {
+        Boolean flag = entry.spec().responsesApi();
+        if (flag != null && protocol != Protocol.OPENAI && protocol != Protocol.AZURE) {
+            throw error(entry, "responses_api", "only for providers with protocol openai or azure (this one is "
+                    + protocol.slug() + ")");
+        }
+        return Boolean.TRUE.equals(flag);
     }
 
     /**

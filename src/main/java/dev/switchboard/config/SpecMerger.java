@@ -53,7 +53,8 @@ final class SpecMerger {
                 timeouts(base.timeouts(), user.timeouts()),
                 or(user.enabled(), base.enabled()),
                 or(user.tokensPerSecond(), base.tokensPerSecond()),
-                aws(base.aws(), user.aws()));
+                aws(base.aws(), user.aws()),
+                or(user.responsesApi(), base.responsesApi()));
     }
 
     static AwsSpec aws(AwsSpec base, AwsSpec user) {

@@ -47,7 +47,8 @@ public final class Specs {
 
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,
                                String apiVersion, Map<String, String> headers, DataPolicySpec dataPolicy,
-                               TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond, AwsSpec aws) {
+                               TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond, AwsSpec aws,
+                               Boolean responsesApi) {
     }
 
     /** Amazon Bedrock's region and SigV4 credentials (protocol bedrock only). */

@@ -5,11 +5,13 @@ import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.protocol.ByteSink;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.OutputIdentity;
-import dev.switchboard.protocol.sse.SseFormat;
+import dev.switchboard.protocol.StreamEncoder;
+import dev.switchboard.protocol.sse.ChatChunks;
 import dev.switchboard.providers.CancelSignal;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
@@ -289,7 +291,9 @@ final class ChatCompletion {
         }
         if (request.stream() && now - nextKeepaliveNanos >= 0) {
             sink.startStream(headers());
-            sink.write(SseFormat.PROCESSING);
+            ByteSink out = new ByteSink(64);
+            encoder().waiting(out);
+            sink.write(out.toByteArray());
             nextKeepaliveNanos = now + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
         }
         armWaitTimer(attempt);
@@ -310,9 +314,9 @@ final class ChatCompletion {
         }
         // the head is out (keep-alive comments were sent): report the failure in the stream itself
         ByteSink out = new ByteSink(512);
-        SseFormat.writeData(out, StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
-                gateway.clock(), error.status(), error.getMessage(), null));
-        out.append(SseFormat.DONE);
+        encoder().chunk(StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
+                gateway.clock(), error.status(), error.getMessage(), null), out);
+        encoder().done(out);
         sink.end(out.toByteArray());
     }
 
@@ -340,6 +344,12 @@ final class ChatCompletion {
         }
     }
 
+    /** How the client's API writes the stream's own events (Chat Completions' SSE unless its sink says otherwise). */
+    private StreamEncoder encoder() {
+        StreamEncoder encoder = sink.encoder();
+        return encoder != null ? encoder : ChatChunks.SSE;
+    }
+
     private void endWait(Attempt attempt) {
         if (!attempt.waitEnded) {
             attempt.waitEnded = true;
@@ -356,7 +366,27 @@ final class ChatCompletion {
         Attempt waiting = current;
         long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
         long overheadUs = Math.max(0, (now - startNanos - upstream) / 1_000);
-        return Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us", Long.toString(overheadUs));
+        Map<String, String> headers = Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us",
+                Long.toString(overheadUs));
+        String dropped = droppedTools(waiting);
+        if (dropped == null) {
+            return headers;
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("X-Switchboard-Dropped-Tools", dropped);
+        return all;
+    }
+
+    /**
+     * The hosted tools a Responses request offered that the serving endpoint does not run (it does not
+     * speak the Responses API itself), comma-separated; null when none were dropped.
+     */
+    private String droppedTools(Attempt serving) {
+        if (serving == null || !request.cameAs(ClientOriginal.Api.RESPONSES) || request.original().hostedTools().isEmpty()
+                || serving.endpoint.provider().responsesApi()) {
+            return null;
+        }
+        return String.join(", ", request.original().hostedTools());
     }
 
     private void finish() {

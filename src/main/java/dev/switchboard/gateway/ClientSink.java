@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.protocol.StreamEncoder;
+
 import java.util.Map;
 
 /**
@@ -17,6 +19,15 @@ public interface ClientSink {
 
     /** True once the response head has been written: no status change and no JSON error from then on. */
     boolean headSent();
+
+    /**
+     * How this client's API writes a stream: null for Chat Completions (the canonical chunks go out as
+     * SSE bytes, on the gateway's fast path), else the API's encoder, which the gateway hands every
+     * canonical chunk, the waiting keep-alive and the end; {@link #write} then gets the encoder's bytes.
+     */
+    default StreamEncoder encoder() {
+        return null;
+    }
 
     /** Writes and flushes SSE bytes. */
     void write(byte[] bytes);

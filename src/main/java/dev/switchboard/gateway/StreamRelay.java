@@ -7,6 +7,8 @@ import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.OutputIdentity;
+import dev.switchboard.protocol.StreamEncoder;
+import dev.switchboard.protocol.sse.ChatChunks;
 import dev.switchboard.protocol.sse.SseFormat;
 import dev.switchboard.providers.ChunkStream;
 import dev.switchboard.providers.UpstreamFailure;
@@ -25,7 +27,7 @@ import java.util.List;
  * provider's usage and a bounded run of not-yet-counted text are kept.
  */
 final class StreamRelay implements ChunkStream.Listener {
-    /** Pre-content chunks kept at most; more empty chunks than this are dropped. */
+    /** Pre-content chunks held back at most; one more starts the answer (no fallback after it). */
     private static final int MAX_HELD = 32;
     /** Generated text is tokenized in runs of about this many characters, and only if usage is missing at the end. */
     private static final int COUNT_RUN = 4096;
@@ -36,6 +38,8 @@ final class StreamRelay implements ChunkStream.Listener {
     private final Endpoint endpoint;
     private final OutputIdentity identity;
     private final String tokenizer;
+    /** The client API's encoder; null for Chat Completions, whose chunks are written on the fast path below. */
+    private final StreamEncoder encoder;
     private final List<ChatOutput> held = new ArrayList<>(2);
     /** SSE bytes for the client from the current network read; written together at the batch's end. */
     private final ByteSink pending = new ByteSink(1024);
@@ -54,6 +58,7 @@ final class StreamRelay implements ChunkStream.Listener {
         this.endpoint = attempt.endpoint;
         this.identity = completion.identity(endpoint);
         this.tokenizer = completion.tokenizer(endpoint);
+        this.encoder = completion.sink().encoder();
     }
 
     void start() {
@@ -95,12 +100,12 @@ final class StreamRelay implements ChunkStream.Listener {
             finishReason = chunk.finishReason();
         }
         if (!started) {
-            if (!chunk.hasContent() && chunk.finishReason() == null) {
-                if (held.size() < MAX_HELD) {
-                    held.add(chunk);
-                }
+            if (!chunk.hasContent() && chunk.finishReason() == null && held.size() < MAX_HELD) {
+                held.add(chunk);
                 return;
             }
+            // content, the end, or more chunks before content than are held back (an upstream's own
+            // events in a pass-through, a hosted tool's progress): from here on this attempt is the answer
             started = true;
             completion.contentStarted(attempt);
             for (ChatOutput h : held) {
@@ -133,8 +138,7 @@ final class StreamRelay implements ChunkStream.Listener {
                 ? usageChunk.rewrite(identity, metering.json())
                 : StreamErrors.usageChunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), metering.json());
-        SseFormat.writeData(pending, last);
-        pending.append(SseFormat.DONE);
+        endWith(last);
         completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, finishReason);
     }
 
@@ -156,12 +160,22 @@ final class StreamRelay implements ChunkStream.Listener {
         byte[] error = StreamErrors.chunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), failure.status(), failure.getMessage(),
                 metering.json());
-        SseFormat.writeData(pending, error);
-        pending.append(SseFormat.DONE);
+        endWith(error);
         completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error");
     }
 
+    /** The stream's last chunk (usage or error), then its end. */
+    private void endWith(byte[] lastChunk) {
+        StreamEncoder out = encoder != null ? encoder : ChatChunks.SSE;
+        out.chunk(lastChunk, pending);
+        out.done(pending);
+    }
+
     private void write(ChatOutput chunk) {
+        if (encoder != null) {
+            encoder.chunk(chunk.rewrite(identity, null), pending);
+            return;
+        }
         if (chunk.hasLineBreaks()) {
             SseFormat.writeData(pending, chunk.rewrite(identity, null));
             return;

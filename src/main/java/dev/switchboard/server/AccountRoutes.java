@@ -6,7 +6,6 @@ import dev.switchboard.accounting.Caller;
 import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.store.KeyRecord;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.time.LocalDate;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The account routes: the calling key ({@code /key}, {@code /credits}), its generations and
+ * The account routes' handlers (listed in {@link HttpEdge}'s route table): the calling key ({@code /key}, {@code /credits}), its generations and
  * activity, and the admin's key management ({@code /keys}). Store work runs on the accounts'
  * threads; answers are written back on the event loop.
  */
@@ -34,60 +33,14 @@ final class AccountRoutes {
         this.accounts = accounts;
     }
 
-    /** Serves {@code path} if it is an account route; false otherwise. */
-    boolean route(HttpServerRequest request, HttpMethod method, String path) {
-        switch (path) {
-            case "/v1/key" -> {
-                HttpEdge.requireMethod(method, HttpMethod.GET, path);
-                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> currentKey(request, caller));
-            }
-            case "/v1/credits" -> {
-                HttpEdge.requireMethod(method, HttpMethod.GET, path);
-                edge.when(request, accounts.inference(HttpEdge.secret(request)), caller ->
-                        HttpEdge.sendJson(request.response(), 200,
-                                AccountJson.credits(key(caller), accounts.balance(caller))));
-            }
-            case "/v1/generation" -> {
-                HttpEdge.requireMethod(method, HttpMethod.GET, path);
-                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> generation(request, caller));
-            }
-            case "/v1/activity" -> {
-                HttpEdge.requireMethod(method, HttpMethod.GET, path);
-                edge.when(request, accounts.reader(HttpEdge.secret(request)), caller -> activity(request, caller));
-            }
-            case "/v1/keys" -> {
-                if (method.equals(HttpMethod.GET)) {
-                    admin(request, v -> listKeys(request));
-                } else if (method.equals(HttpMethod.POST)) {
-                    admin(request, v -> edge.readBody(request, body -> createKey(request, body)));
-                } else {
-                    throw GatewayError.methodNotAllowed(method.name(), path);
-                }
-            }
-            default -> {
-                if (!path.startsWith("/v1/keys/") || path.indexOf('/', "/v1/keys/".length()) >= 0) {
-                    return false;
-                }
-                String hash = path.substring("/v1/keys/".length());
-                if (method.equals(HttpMethod.GET)) {
-                    admin(request, v -> getKey(request, hash));
-                } else if (method.equals(HttpMethod.PATCH)) {
-                    admin(request, v -> edge.readBody(request, body -> updateKey(request, hash, body)));
-                } else if (method.equals(HttpMethod.DELETE)) {
-                    admin(request, v -> deleteKey(request, hash));
-                } else {
-                    throw GatewayError.methodNotAllowed(method.name(), "/v1/keys/{hash}");
-                }
-            }
-        }
-        return true;
+    void credits(Route.Call call) {
+        HttpEdge.sendJson(call.request().response(), 200, AccountJson.credits(key(call.caller()),
+                accounts.balance(call.caller())));
     }
 
-    private void admin(HttpServerRequest request, java.util.function.Consumer<Void> then) {
-        edge.when(request, accounts.admin(HttpEdge.secret(request)), then);
-    }
-
-    private void currentKey(HttpServerRequest request, Caller caller) {
+    void currentKey(Route.Call call) {
+        HttpServerRequest request = call.request();
+        Caller caller = call.caller();
         ObjectNode body = caller.admin()
                 ? AccountJson.currentKey(ADMIN_KEY, accounts.balance(ADMIN_KEY), true)
                 : AccountJson.currentKey(key(caller), accounts.balance(caller), false);
@@ -100,7 +53,9 @@ final class AccountRoutes {
                 0, 0, 0);
     }
 
-    private void generation(HttpServerRequest request, Caller caller) {
+    void generation(Route.Call call) {
+        HttpServerRequest request = call.request();
+        Caller caller = call.caller();
         String id = request.getParam("id");
         if (id == null || id.isBlank()) {
             throw GatewayError.badRequest("id", "the query parameter id is required: /generation?id=gen-...");
@@ -116,7 +71,9 @@ final class AccountRoutes {
     }
 
     /** {@code ?days=N} (default 30) up to today, or {@code ?date=YYYY-MM-DD}; admin may filter by {@code api_key_hash}. */
-    private void activity(HttpServerRequest request, Caller caller) {
+    void activity(Route.Call call) {
+        HttpServerRequest request = call.request();
+        Caller caller = call.caller();
         long today = Math.floorDiv(accounts.clock().millis(), 86_400_000L);
         long from;
         long to;
@@ -152,7 +109,8 @@ final class AccountRoutes {
                 HttpEdge.sendJson(request.response(), 200, AccountJson.activity(rows)));
     }
 
-    private void listKeys(HttpServerRequest request) {
+    void listKeys(Route.Call call) {
+        HttpServerRequest request = call.request();
         boolean includeDisabled = "true".equalsIgnoreCase(request.getParam("include_disabled"));
         int offset = 0;
         String offsetParam = request.getParam("offset");
@@ -177,13 +135,16 @@ final class AccountRoutes {
         });
     }
 
-    private void createKey(HttpServerRequest request, byte[] body) {
-        Accounts.NewKey spec = KeyRequests.create(body, accounts.clock().millis());
+    void createKey(Route.Call call) {
+        HttpServerRequest request = call.request();
+        Accounts.NewKey spec = KeyRequests.create(call.body(), accounts.clock().millis());
         edge.when(request, accounts.createKey(spec), created -> HttpEdge.sendJson(request.response(), 201,
                 AccountJson.created(AccountJson.key(created.key(), accounts.balance(created.key())), created.secret())));
     }
 
-    private void getKey(HttpServerRequest request, String hash) {
+    void getKey(Route.Call call) {
+        HttpServerRequest request = call.request();
+        String hash = call.param(0);
         requireHash(hash);
         edge.when(request, accounts.key(hash), found -> {
             KeyRecord key = found.orElseThrow(() -> noSuchKey(hash));
@@ -191,16 +152,20 @@ final class AccountRoutes {
         });
     }
 
-    private void updateKey(HttpServerRequest request, String hash, byte[] body) {
+    void updateKey(Route.Call call) {
+        HttpServerRequest request = call.request();
+        String hash = call.param(0);
         requireHash(hash);
-        var change = KeyRequests.update(body, accounts.clock().millis());
+        var change = KeyRequests.update(call.body(), accounts.clock().millis());
         edge.when(request, accounts.updateKey(hash, change), updated -> {
             KeyRecord key = updated.orElseThrow(() -> noSuchKey(hash));
             HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key, accounts.balance(key))));
         });
     }
 
-    private void deleteKey(HttpServerRequest request, String hash) {
+    void deleteKey(Route.Call call) {
+        HttpServerRequest request = call.request();
+        String hash = call.param(0);
         requireHash(hash);
         edge.when(request, accounts.deleteKey(hash), deleted -> {
             if (!deleted) {

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.server.ui.WebUi;
@@ -26,12 +27,14 @@ final class EdgeVerticle extends VerticleBase {
     private final Clock clock;
     private final Observability observability;
     private final WebUi ui;
+    private final StoredResponses responses;
     private ProviderAdapters adapters;
     private HttpServer server;
 
     EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock,
-                 Observability observability, WebUi ui) {
+                 Observability observability, WebUi ui, StoredResponses responses) {
         this.observability = observability;
+        this.responses = responses;
         this.gateway = gateway;
         this.host = host;
         this.port = port;
@@ -44,7 +47,7 @@ final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock);
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability, ui);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability, ui, responses);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)

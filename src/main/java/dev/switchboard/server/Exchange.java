@@ -19,11 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Event-loop confined.
  */
 final class Exchange {
-    private static final Set<String> FIXED_ROUTES = Set.of("/v1/chat/completions", "/v1/embeddings", "/v1/messages",
-            "/v1/messages/count_tokens", "/v1/models", "/v1/key", "/v1/credits", "/v1/generation", "/v1/activity",
-            "/v1/keys", "/healthz", "/readyz", "/metrics",
-            // the web UI's pages
-            "/", "/activity", "/playground", "/playground/chat", "/keys", "/login", "/logout");
+    /** The web UI's pages without parameters; the API's routes come from the route table. */
+    private static final Set<String> UI_PAGES = Set.of("/", "/activity", "/playground", "/playground/chat", "/keys",
+            "/login", "/logout");
     private static final Set<HttpMethod> KNOWN_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
             HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
@@ -34,12 +32,16 @@ final class Exchange {
     private final HttpServerRequest request;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
+    private final RouteTable routes;
     private List<Runnable> closeActions;
     private RequestSummary summary;
+    /** The template of the API route the edge matched; null until then (and for the web UI's pages). */
+    private String route;
     private boolean done;
 
-    Exchange(HttpServerRequest request, GatewayMetrics metrics, AccessLog accessLog) {
+    Exchange(HttpServerRequest request, GatewayMetrics metrics, AccessLog accessLog, RouteTable routes) {
         this.request = request;
+        this.routes = routes;
         this.metrics = metrics;
         this.accessLog = accessLog;
         HttpServerResponse response = request.response();
@@ -55,6 +57,11 @@ final class Exchange {
             closeActions = new ArrayList<>(1);
         }
         closeActions.add(action);
+    }
+
+    /** The API route the request matched, so its end need not look it up again. */
+    void route(String template) {
+        this.route = template;
     }
 
     /** What the gateway made of the request, for the access log. */
@@ -80,7 +87,7 @@ final class Exchange {
         done = true;
         long nanos = System.nanoTime() - startNanos;
         String method = KNOWN_METHODS.contains(request.method()) ? request.method().name() : "_OTHER";
-        String route = routeTemplate(request.path());
+        String route = this.route != null ? this.route : routeTemplate(routes, request.path());
         metrics.httpRequest(new GatewayMetrics.HttpSeries(method, route, status), nanos);
         accessLog.write(method, route, status, TimeUnit.NANOSECONDS.toMillis(nanos), summary);
     }
@@ -89,38 +96,26 @@ final class Exchange {
      * The route a path matched, as a template ({@code /v1/models/{author}/{slug}}); {@code /api/v1}
      * is {@code /v1}. Anything else is "unmatched", so a scan of random paths adds no series.
      */
-    static String routeTemplate(String rawPath) {
-        String path;
+    static String routeTemplate(RouteTable routes, String rawPath) {
+        if (UI_PAGES.contains(rawPath)) {
+            return rawPath;
+        }
+        String[] parts = rawPath.split("/", -1);
+        if (parts.length == 3 && rawPath.startsWith("/keys/")) {
+            return "/keys/{hash}";
+        }
+        if (parts.length == 4 && rawPath.startsWith("/models/")) {
+            return "/models/{author}/{slug}";
+        }
+        if (rawPath.startsWith("/static/")) {
+            return "/static/{file}";
+        }
+        String template;
         try {
-            path = HttpEdge.apiPath(rawPath);
+            template = routes.template(HttpEdge.apiPath(rawPath));
         } catch (GatewayError e) {
             return "unmatched";
         }
-        if (FIXED_ROUTES.contains(path)) {
-            return path;
-        }
-        String[] parts = path.split("/", -1);
-        if (parts.length == 3 && path.startsWith("/keys/")) {
-            return "/keys/{hash}";
-        }
-        if (parts.length == 4 && path.startsWith("/models/")) {
-            return "/models/{author}/{slug}";
-        }
-        if (path.startsWith("/static/")) {
-            return "/static/{file}";
-        }
-        if (parts.length == 4 && path.startsWith("/v1/keys/")) {
-            return "/v1/keys/{hash}";
-        }
-        if (parts.length == 5 && path.startsWith("/v1/models/")) {
-            return "/v1/models/{author}/{slug}";
-        }
-        if (parts.length == 6 && path.startsWith("/v1/models/") && parts[5].equals("endpoints")) {
-            return "/v1/models/{author}/{slug}/endpoints";
-        }
-        if (parts.length == 5 && path.startsWith("/v1/model/")) {
-            return "/v1/model/{author}/{slug}";
-        }
-        return "unmatched";
+        return template != null ? template : "unmatched";
     }
 }

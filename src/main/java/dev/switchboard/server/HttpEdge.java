@@ -2,24 +2,27 @@ package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
+import dev.switchboard.server.Route.Access;
+import dev.switchboard.server.Route.ErrorDialect;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.http.VertxBuffers;
 import dev.switchboard.server.ui.UiRoutes;
 import dev.switchboard.server.ui.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -32,6 +35,7 @@ import java.util.function.Consumer;
  */
 final class HttpEdge {
     private static final Logger log = LoggerFactory.getLogger(HttpEdge.class);
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Gateway gateway;
     private final ProviderAdapters adapters;
@@ -43,9 +47,11 @@ final class HttpEdge {
     private final InferenceRoutes inferenceRoutes;
     private final Observability observability;
     private final UiRoutes uiRoutes;
+    private final ResponsesRoutes responsesRoutes;
+    private final RouteTable routes;
 
     HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready,
-             Observability observability, WebUi ui) {
+             Observability observability, WebUi ui, StoredResponses responses) {
         this.observability = observability;
         this.gateway = gateway;
         this.accounts = gateway.accounts();
@@ -56,10 +62,12 @@ final class HttpEdge {
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
         this.ready = ready;
+        this.responsesRoutes = new ResponsesRoutes(this, inferenceRoutes, responses, gateway.catalog());
+        this.routes = new RouteTable(routes());
     }
 
     void handle(HttpServerRequest request) {
-        Exchange exchange = new Exchange(request, observability.metrics(), observability.accessLog());
+        Exchange exchange = new Exchange(request, observability.metrics(), observability.accessLog(), routes);
         try {
             route(request, exchange);
         } catch (GatewayError e) {
@@ -70,42 +78,86 @@ final class HttpEdge {
         }
     }
 
+    /**
+     * Every API route, once: method, path, who may call it and the shape of its errors. The web UI's
+     * pages are {@link UiRoutes}'.
+     */
+    private List<Route> routes() {
+        return List.of(
+                Route.post("/v1/chat/completions", Access.INFERENCE, inferenceRoutes::chatCompletion),
+                Route.post("/v1/messages", Access.INFERENCE, inferenceRoutes::messages).answering(ErrorDialect.ANTHROPIC),
+                Route.post("/v1/messages/count_tokens", Access.INFERENCE, inferenceRoutes::countTokens)
+                        .answering(ErrorDialect.ANTHROPIC),
+                Route.post("/v1/responses", Access.INFERENCE, responsesRoutes::create),
+                Route.get("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::get),
+                Route.delete("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::delete),
+                Route.get("/v1/responses/{id}/input_items", Access.INFERENCE, responsesRoutes::inputItems),
+                Route.post("/v1/embeddings", Access.INFERENCE, inferenceRoutes::embeddings),
+                Route.get("/v1/models", Access.OPEN, call -> sendJson(call.request().response(), 200,
+                        CatalogJson.list(gateway.catalog().listedModels()))),
+                Route.get("/v1/models/{author}/{slug}", Access.OPEN, call -> sendJson(call.request().response(), 200,
+                        CatalogJson.model(listedModel(call)))),
+                Route.get("/v1/models/{author}/{slug}/endpoints", Access.OPEN, call -> sendJson(call.request().response(),
+                        200, CatalogJson.endpoints(listedModel(call), gateway.stats()))),
+                // OpenRouter's singular form wraps the model in "data"
+                Route.get("/v1/model/{author}/{slug}", Access.OPEN, call -> sendJson(call.request().response(), 200,
+                        Json.object().set("data", CatalogJson.model(listedModel(call))))),
+                Route.get("/v1/key", Access.READER, accountRoutes::currentKey),
+                Route.get("/v1/credits", Access.INFERENCE, accountRoutes::credits),
+                Route.get("/v1/generation", Access.READER, accountRoutes::generation),
+                Route.get("/v1/activity", Access.READER, accountRoutes::activity),
+                Route.get("/v1/keys", Access.ADMIN, accountRoutes::listKeys),
+                Route.post("/v1/keys", Access.ADMIN, accountRoutes::createKey),
+                Route.get("/v1/keys/{hash}", Access.ADMIN, accountRoutes::getKey),
+                Route.patch("/v1/keys/{hash}", Access.ADMIN, accountRoutes::updateKey),
+                Route.delete("/v1/keys/{hash}", Access.ADMIN, accountRoutes::deleteKey),
+                Route.get("/healthz", Access.OPEN, call -> sendJson(call.request().response(), 200,
+                        Json.object().put("status", "ok"))),
+                Route.get("/readyz", Access.OPEN, this::readiness),
+                Route.get("/metrics", Access.OPEN, this::metrics));
+    }
+
     private void route(HttpServerRequest request, Exchange exchange) {
         if (UiRoutes.isUiPath(request.path())) {
-            uiRoutes.route(request, (r, body, caller) -> inferenceRoutes.serve("/v1/chat/completions", r, body, caller, exchange));
+            uiRoutes.route(request, (r, body, caller) -> inferenceRoutes.chatCompletion(
+                    new Route.Call(r, exchange, caller, List.of(), body)));
             return;
         }
-        String path = apiPath(request.path());
-        HttpMethod method = request.method();
-        switch (path) {
-            case "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens" -> {
-                requireMethod(method, HttpMethod.POST, path);
-                when(request, accounts.inference(secret(request)),
-                        caller -> readBody(request, body -> inferenceRoutes.serve(path, request, body, caller, exchange)));
-            }
-            case "/v1/models" -> {
-                requireMethod(method, HttpMethod.GET, path);
-                sendJson(request.response(), 200, CatalogJson.list(gateway.catalog().listedModels()));
-            }
-            case "/healthz" -> sendJson(request.response(), 200, Json.object().put("status", "ok"));
-            case "/metrics" -> {
-                if (!observability.metricsEnabled()) {
-                    throw GatewayError.notFound("No route for " + method + " " + request.path()
-                            + " (metrics are off: observability.metrics.enabled)");
-                }
-                requireMethod(method, HttpMethod.GET, path);
-                scrapeMetrics(request.response());
-            }
-            case "/readyz" -> {
-                boolean isReady = ready.getAsBoolean();
-                sendJson(request.response(), isReady ? 200 : 503, Json.object().put("status", isReady ? "ready" : "starting or stopping"));
-            }
-            default -> {
-                if (!accountRoutes.route(request, method, path)) {
-                    routeModel(request, method, path);
-                }
-            }
+        RouteTable.Match match = routes.find(request.method(), apiPath(request.path()));
+        Route route = match.route();
+        exchange.route(route.template());
+        switch (route.access()) {
+            case OPEN -> serve(route, request, exchange, null, match.params());
+            case INFERENCE -> when(request, accounts.inference(secret(request)),
+                    caller -> serve(route, request, exchange, caller, match.params()));
+            case READER -> when(request, accounts.reader(secret(request)),
+                    caller -> serve(route, request, exchange, caller, match.params()));
+            case ADMIN -> when(request, accounts.admin(secret(request)),
+                    v -> serve(route, request, exchange, null, match.params()));
         }
+    }
+
+    /** Runs the route's handler, once its body (if it takes one) is read. */
+    private void serve(Route route, HttpServerRequest request, Exchange exchange, Caller caller, List<String> params) {
+        if (route.readsBody()) {
+            readBody(request, body -> route.handler().handle(new Route.Call(request, exchange, caller, params, body)));
+        } else {
+            route.handler().handle(new Route.Call(request, exchange, caller, params, NO_BODY));
+        }
+    }
+
+    private void readiness(Route.Call call) {
+        boolean isReady = ready.getAsBoolean();
+        sendJson(call.request().response(), isReady ? 200 : 503,
+                Json.object().put("status", isReady ? "ready" : "starting or stopping"));
+    }
+
+    private void metrics(Route.Call call) {
+        if (!observability.metricsEnabled()) {
+            throw GatewayError.notFound("No route for GET " + call.request().path()
+                    + " (metrics are off: observability.metrics.enabled)");
+        }
+        scrapeMetrics(call.request().response());
     }
 
     /** The Prometheus text of every meter; built on a worker thread, as it walks every series. */
@@ -122,31 +174,11 @@ final class HttpEdge {
         });
     }
 
-    /** {@code /v1/models/{author}/{slug}}, {@code .../endpoints} and OpenRouter's {@code /v1/model/{author}/{slug}}. */
-    private void routeModel(HttpServerRequest request, HttpMethod method, String path) {
-        String[] parts = path.split("/", -1);
-        boolean modelsPath = parts.length >= 5 && parts[1].equals("v1") && parts[2].equals("models");
-        boolean modelPath = parts.length == 5 && parts[1].equals("v1") && parts[2].equals("model");
-        if (!modelsPath && !modelPath || parts.length > 6 || parts.length == 6 && !parts[5].equals("endpoints")) {
-            throw GatewayError.notFound("No route for " + method + " " + request.path());
-        }
-        requireMethod(method, HttpMethod.GET, path);
-        String id = parts[3] + "/" + parts[4];
-        Model model = listedModel(id).orElseThrow(() -> GatewayError.notFound("Model \"" + id + "\" does not exist"));
-        HttpServerResponse response = request.response();
-        if (parts.length == 6) {
-            sendJson(response, 200, CatalogJson.endpoints(model, gateway.stats()));
-        } else if (modelPath) {
-            var body = Json.object();
-            body.set("data", CatalogJson.model(model));
-            sendJson(response, 200, body);
-        } else {
-            sendJson(response, 200, CatalogJson.model(model));
-        }
-    }
-
-    private Optional<Model> listedModel(String id) {
-        return gateway.catalog().find(id).filter(Model::listed);
+    /** The listed model named by a route's {@code {author}/{slug}}; 404 otherwise. */
+    private Model listedModel(Route.Call call) {
+        String id = call.param(0) + "/" + call.param(1);
+        return gateway.catalog().find(id).filter(Model::listed)
+                .orElseThrow(() -> GatewayError.notFound("Model \"" + id + "\" does not exist"));
     }
 
     /** The caller's secret: {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as Anthropic clients send it. */
@@ -211,12 +243,6 @@ final class HttpEdge {
         });
     }
 
-    static void requireMethod(HttpMethod actual, HttpMethod expected, String path) {
-        if (!actual.equals(expected)) {
-            throw GatewayError.methodNotAllowed(actual.name(), path);
-        }
-    }
-
     /** {@code /api/v1/x} is the same as {@code /v1/x} (OpenRouter's base URL is {@code /api/v1}). */
     static String apiPath(String path) {
         if (path.indexOf('%') >= 0) {
@@ -237,8 +263,8 @@ final class HttpEdge {
     }
 
     /** The error in the shape the route's clients expect: Anthropic's on the Messages API, ours elsewhere. */
-    static io.vertx.core.Future<Void> sendError(HttpServerRequest request, GatewayError error) {
-        if (!apiPath(request.path()).startsWith("/v1/messages")) {
+    io.vertx.core.Future<Void> sendError(HttpServerRequest request, GatewayError error) {
+        if (dialect(request) != ErrorDialect.ANTHROPIC) {
             return sendError(request.response(), error);
         }
         HttpServerResponse response = request.response();
@@ -251,6 +277,15 @@ final class HttpEdge {
         error.headers().forEach(response::putHeader);
         return send(response, MessagesApiErrors.status(error.status()),
                 MessagesApiErrors.fromOpenAi(error.status(), error.bodyBytes()));
+    }
+
+    /** The error dialect of the route a request asked for; OpenAI's when there is none. */
+    private ErrorDialect dialect(HttpServerRequest request) {
+        try {
+            return routes.find(request.method(), apiPath(request.path())).route().dialect();
+        } catch (GatewayError e) {
+            return ErrorDialect.OPENAI;
+        }
     }
 
     static io.vertx.core.Future<Void> sendError(HttpServerResponse response, GatewayError error) {

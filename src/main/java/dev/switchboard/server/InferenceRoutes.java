@@ -43,41 +43,34 @@ final class InferenceRoutes {
         this.vertx = vertx;
     }
 
-    void serve(String path, HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
-        switch (path) {
-            case "/v1/chat/completions" -> chatCompletion(request, body, caller, exchange);
-            case "/v1/embeddings" -> embeddings(request, body, caller, exchange);
-            case "/v1/messages" -> messages(request, body, caller, exchange);
-            case "/v1/messages/count_tokens" -> countTokens(request, body);
-            default -> throw GatewayError.notFound("No route for " + path);
-        }
+    void chatCompletion(Route.Call call) {
+        complete(call.request(), decode(call.body()), new ResponseSink(call.request().response(), call.exchange()),
+                call.caller());
     }
 
-    private void chatCompletion(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
-        complete(request, decode(body), new ResponseSink(request.response(), exchange), caller);
-    }
-
-    private void embeddings(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
-        EmbeddingRequest embedding = decoded(() -> EmbeddingRequest.decode(body));
-        Attribution app = attribution(request);
-        gateway.embeddings(embedding, new ResponseSink(request.response(), exchange), caller, app.app(), app.url(),
-                traceParent(request), adapters, vertx);
+    void embeddings(Route.Call call) {
+        EmbeddingRequest embedding = decoded(() -> EmbeddingRequest.decode(call.body()));
+        Attribution app = attribution(call.request());
+        gateway.embeddings(embedding, new ResponseSink(call.request().response(), call.exchange()), call.caller(),
+                app.app(), app.url(), traceParent(call.request()), adapters, vertx);
     }
 
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
-    private void messages(HttpServerRequest request, byte[] body, Caller caller, Exchange exchange) {
-        ChatRequest chat = decode(translated(body), ClientOriginal.messages(body, request.getHeader("anthropic-beta")));
-        complete(request, chat, new AnthropicSink(new ResponseSink(request.response(), exchange)), caller);
+    void messages(Route.Call call) {
+        HttpServerRequest request = call.request();
+        ChatRequest chat = decode(translated(call.body()), ClientOriginal.messages(call.body(),
+                request.getHeader("anthropic-beta")));
+        complete(request, chat, new AnthropicSink(new ResponseSink(request.response(), call.exchange())), call.caller());
     }
 
     /** {@code /v1/messages/count_tokens}: the prompt's tokens with the model's tokenizer. */
-    private void countTokens(HttpServerRequest request, byte[] body) {
-        ChatRequest chat = decode(translated(injectMaxTokens(body)));
+    void countTokens(Route.Call call) {
+        ChatRequest chat = decode(translated(injectMaxTokens(call.body())));
         Model model = gateway.catalog().find(chat.model()).filter(Model::listed)
                 .orElseThrow(() -> GatewayError.notFound("Model \"" + chat.model() + "\" does not exist"));
         long tokens = TokenCounter.countPrompt(chat.messages(), chat.field("tools"),
                 model.tokenizer());
-        HttpEdge.sendJson(request.response(), 200, Json.object().put("input_tokens", tokens));
+        HttpEdge.sendJson(call.request().response(), 200, Json.object().put("input_tokens", tokens));
     }
 
     /** count_tokens takes no max_tokens; the translation wants one. */
@@ -102,11 +95,11 @@ final class InferenceRoutes {
         return decode(body, null);
     }
 
-    private static ChatRequest decode(byte[] body, ClientOriginal original) {
+    static ChatRequest decode(byte[] body, ClientOriginal original) {
         return decoded(() -> ChatRequest.decode(body, original));
     }
 
-    private void complete(HttpServerRequest request, ChatRequest chat, ClientSink sink,
+    void complete(HttpServerRequest request, ChatRequest chat, ClientSink sink,
                           Caller caller) {
         Attribution app = attribution(request);
         gateway.chatCompletion(chat, sink, caller, app.app(), app.url(), traceParent(request), adapters, vertx);
@@ -141,7 +134,7 @@ final class InferenceRoutes {
 
 
     /** Runs a decoder, turning its complaints into 400s. */
-    private static <T> T decoded(Supplier<T> decoder) {
+    static <T> T decoded(Supplier<T> decoder) {
         try {
             return decoder.get();
         } catch (MalformedJsonException e) {

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
@@ -36,6 +37,8 @@ public final class SwitchboardServer implements AutoCloseable {
     static final int LEDGER_CAPACITY = 100_000;
     /** The ledger's durability window: rows reach the database at most this long after their request. */
     static final Duration LEDGER_FLUSH_EVERY = Duration.ofMillis(200);
+    /** How long stored Responses API answers are kept (as OpenAI keeps them). */
+    static final Duration RESPONSES_KEPT = Duration.ofDays(30);
 
     private final Vertx vertx;
     private final Gateway gateway;
@@ -43,6 +46,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Accounts accounts;
     private final Accounts.Bootstrap bootstrap;
     private final StatsHistory statsHistory;
+    private final StoredResponses responses;
     private final int port;
     private final AtomicBoolean ready;
     private final String transport;
@@ -50,7 +54,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Observability observability;
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
-                              StatsHistory statsHistory, int port, AtomicBoolean ready, String transport,
+                              StatsHistory statsHistory, StoredResponses responses, int port, AtomicBoolean ready, String transport,
                               Observability observability) {
         this.observability = observability;
         this.vertx = vertx;
@@ -59,6 +63,7 @@ public final class SwitchboardServer implements AutoCloseable {
         this.accounts = accounts;
         this.bootstrap = bootstrap;
         this.statsHistory = statsHistory;
+        this.responses = responses;
         this.port = port;
         this.ready = ready;
         this.transport = transport;
@@ -110,25 +115,27 @@ public final class SwitchboardServer implements AutoCloseable {
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
                 observability.metrics(), observability.tracing(), observability.accessLog().enabled());
         StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
+        StoredResponses responses = new StoredResponses(store, clock, RESPONSES_KEPT);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
             WebUi ui = WebUi.load();
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get,
-                    clock, observability, ui);
+                    clock, observability, ui, responses);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get,
-                        clock, observability, ui)));
+                        clock, observability, ui, responses)));
             }
             ready.set(true);
-            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, port, ready,
+            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
                     transport.name().toLowerCase(java.util.Locale.ROOT), observability);
         } catch (RuntimeException e) {
             vertx.close();
             statsHistory.close();
+            responses.close();
             observability.close();
             accounts.close();
             store.close();
@@ -209,6 +216,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         // requests have ended (or been cut off): their ledger rows are all queued now
         statsHistory.close();
+        responses.close();
         accounts.close();
         store.close();
         observability.close();

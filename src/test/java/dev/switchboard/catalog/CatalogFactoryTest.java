@@ -161,6 +161,28 @@ class CatalogFactoryTest {
     }
 
     @Test
+    void onlyTheBuiltInOpenAiAndAzureProvidersServeTheResponsesApiByDefault() {
+        Catalog catalog = build(LOCAL_MODEL);
+
+        assertThat(catalog.provider(new ProviderId("openai")).orElseThrow().responsesApi()).isTrue();
+        assertThat(catalog.provider(new ProviderId("azure")).orElseThrow().responsesApi()).isTrue();
+        assertThat(catalog.provider(new ProviderId("groq")).orElseThrow().responsesApi()).isFalse();
+        assertThat(catalog.provider(new ProviderId("local")).orElseThrow().responsesApi()).isFalse();
+    }
+
+    @Test
+    void anOpenAiCompatibleProviderMaySayItServesTheResponsesApi() {
+        Catalog catalog = build("""
+                providers:
+                  - { id: my-vllm, protocol: openai, base_url: "http://localhost:8000/v1", responses_api: true }
+                  - { id: openai, responses_api: false }
+                """);
+
+        assertThat(catalog.provider(new ProviderId("my-vllm")).orElseThrow().responsesApi()).isTrue();
+        assertThat(catalog.provider(new ProviderId("openai")).orElseThrow().responsesApi()).isFalse();
+    }
+
+    @Test
     void aLocalProviderWithoutAKeyIsEnabled() {
         Provider local = build(LOCAL_MODEL).provider(new ProviderId("local")).orElseThrow();
 

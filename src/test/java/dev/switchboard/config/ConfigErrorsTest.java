@@ -127,6 +127,21 @@ class ConfigErrorsTest {
                             protocol: openai
                             base_url: http://local host/v1
                         """, 4, "providers[0].base_url", "not a valid URL"),
+                arguments("responses_api that is not a boolean", """
+                        providers:
+                          - id: mine
+                            protocol: openai
+                            base_url: http://localhost:8000/v1
+                            responses_api: sometimes
+                        """, 5, "providers[0].responses_api", "expected true or false (got \"sometimes\")"),
+                arguments("responses_api on a protocol that cannot send it", """
+                        providers:
+                          - id: mine
+                            protocol: anthropic
+                            base_url: http://localhost:8000
+                            responses_api: true
+                        """, 5, "providers[0].responses_api",
+                        "only for providers with protocol openai or azure (this one is anthropic)"),
                 arguments("endpoint of an unknown provider", """
                         models:
                           - id: acme/widget

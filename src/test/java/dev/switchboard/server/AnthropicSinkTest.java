@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.StreamEncoder;
+import dev.switchboard.protocol.sse.SseFormat;
+import dev.switchboard.protocol.sse.SseParser;
 import dev.switchboard.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,16 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway's OpenAI stream re-encoded as Anthropic events: the same events whatever the
- * boundaries of the gateway's writes (every byte offset), and the event sequence the Messages
- * streaming docs define.
+ * The gateway's OpenAI stream re-encoded as Anthropic events through the sink's encoder: the event
+ * sequence the Messages streaming docs define.
  */
 class AnthropicSinkTest {
 
@@ -81,12 +82,30 @@ class AnthropicSinkTest {
         }
     }
 
-    private static String relay(byte[] openAiStream, int splitAt) {
+    /** Drives the sink as the gateway does: the stream's chunks, waiting comments and end go through its encoder. */
+    private static String relay(byte[] openAiStream) {
         Recorder client = new Recorder();
         AnthropicSink sink = new AnthropicSink(client);
         sink.startStream(Map.of());
-        sink.write(Arrays.copyOfRange(openAiStream, 0, splitAt));
-        sink.end(Arrays.copyOfRange(openAiStream, splitAt, openAiStream.length));
+        ByteSink out = new ByteSink(256);
+        StreamEncoder encoder = sink.encoder();
+        SseParser parser = new SseParser(new SseParser.Listener() {
+            @Override
+            public void onEvent(String event, byte[] data) {
+                if (!SseFormat.isDone(data)) {
+                    encoder.chunk(data, out);
+                }
+            }
+
+            @Override
+            public void onComment(byte[] line, int from, int to) {
+                encoder.waiting(out);
+            }
+        }, 1 << 20);
+        parser.feed(openAiStream);
+        parser.end();
+        encoder.done(out);
+        sink.end(out.toByteArray());
         return client.text();
     }
 
@@ -101,13 +120,8 @@ class AnthropicSinkTest {
     @ParameterizedTest
     @ValueSource(strings = {"openai/chat_stream_text.sse", "openai/chat_stream.sse",
             "recorded/third-party/openai_chat_tool_call_stream.gpt-4o.sse"})
-    void theSameEventsAtEveryByteOffset(String fixture) {
-        byte[] stream = withKeepaliveAndDone(fixture);
-        String whole = relay(stream, stream.length);
-        for (int split = 0; split <= stream.length; split++) {
-            assertThat(relay(stream, split)).as("split at %d", split).isEqualTo(whole);
-        }
-        List<String> names = events(whole).stream().map(e -> e[0]).toList();
+    void aStreamBecomesTheMessagesEventSequence(String fixture) {
+        List<String> names = events(relay(withKeepaliveAndDone(fixture))).stream().map(e -> e[0]).toList();
         assertThat(names.getFirst()).isEqualTo("ping");
         assertThat(names.get(1)).isEqualTo("message_start");
         assertThat(names.getLast()).isEqualTo("message_stop");
@@ -118,7 +132,7 @@ class AnthropicSinkTest {
 
     @Test
     void aToolCallStreamsAsToolUseWithInputJsonDeltas() {
-        String out = relay(withKeepaliveAndDone("recorded/third-party/openai_chat_tool_call_stream.gpt-4o.sse"), 0);
+        String out = relay(withKeepaliveAndDone("recorded/third-party/openai_chat_tool_call_stream.gpt-4o.sse"));
         List<String[]> events = events(out);
         JsonNode start = events.stream().filter(e -> e[0].equals("content_block_start")).map(e -> Json.parse(e[1]))
                 .findFirst().orElseThrow();
@@ -142,7 +156,7 @@ class AnthropicSinkTest {
                 + "data: {\"id\":\"gen-1\",\"error\":{\"code\":502,\"message\":\"upstream broke\"},"
                 + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"error\"}]}\n\n"
                 + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
-        List<String[]> events = events(relay(stream, 0));
+        List<String[]> events = events(relay(stream));
         String[] last = events.getLast();
         assertThat(last[0]).isEqualTo("error");
         JsonNode error = Json.parse(last[1]);

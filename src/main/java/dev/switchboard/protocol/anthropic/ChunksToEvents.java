@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.StreamEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * stop reason and usage, and {@code message_stop}. Waiting comments become {@code ping}; an error
  * chunk becomes {@code event: error}. Holds only the open block's position, not the text.
  */
-public final class ChunksToEvents {
+public final class ChunksToEvents implements StreamEncoder {
     /** Where an Anthropic upstream's own event rides in a chunk (set by the Anthropic adapter). */
     static final String ORIGINAL_EVENT = "x_anthropic_event";
     private static final byte[] PING = event("ping", Json.object().put("type", "ping"));
@@ -38,6 +39,7 @@ public final class ChunksToEvents {
     private JsonNode heldStop;
 
     /** One OpenAI chunk (the JSON of an SSE data line). */
+    @Override
     public void chunk(byte[] json, ByteSink out) {
         if (finished) {
             return;
@@ -130,14 +132,16 @@ public final class ChunksToEvents {
         }
     }
 
-    /** The gateway is still waiting for the first token. */
-    public void keepalive(ByteSink out) {
+    /** The gateway is still waiting for the first token: Anthropic's {@code ping}. */
+    @Override
+    public void waiting(ByteSink out) {
         if (!finished) {
             out.append(PING);
         }
     }
 
     /** The OpenAI stream ended ({@code [DONE]}): close the open block and the message. */
+    @Override
     public void done(ByteSink out) {
         if (finished) {
             return;

@@ -1,8 +1,10 @@
 package dev.switchboard.providers.openai;
 
 import dev.switchboard.catalog.Endpoint;
+import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.Protocol;
 import dev.switchboard.catalog.Provider;
+import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.sse.SseException;
 import dev.switchboard.protocol.sse.SseFormat;
 import dev.switchboard.protocol.sse.SseParser;
@@ -27,6 +29,12 @@ import java.time.Clock;
  * llama.cpp, OpenRouter...) and Azure OpenAI, which speaks the same wire with its own URL,
  * {@code api-key} header and extra content-filter fields. The client's JSON is forwarded as
  * sent, with only {@code model} rewritten, extensions removed and stream usage switched on.
+ *
+ * <p>A client that spoke OpenAI's Responses API, sent to a provider configured with
+ * {@code responses_api}, is passed through instead: its request goes to {@code /responses}
+ * ({@link ResponsesRequest}) and the answer comes back in the canonical form with the upstream's
+ * own Response ({@link ResponsesCompletion}) or stream events ({@link ResponsesStreamTranslator})
+ * riding along.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
     /** Largest single SSE event accepted from an upstream. */
@@ -42,14 +50,53 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<byte[]> complete(UpstreamCall call) {
-        return send(call, false).compose(response -> response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
-                .map(Buffer::getBytes));
+        if (passesResponsesThrough(call)) {
+            return completeResponse(call);
+        }
+        return send(call, false).compose(response -> readBody(call, response));
     }
 
     @Override
     public Future<ChunkStream> stream(UpstreamCall call) {
+        if (passesResponsesThrough(call)) {
+            return sendResponse(call, true).map(response -> new ResponsesChunkStream(call, response, nowSeconds()));
+        }
         return send(call, true).map(response -> new SseChunkStream(call, response));
+    }
+
+    /** The client spoke the Responses API and this provider serves it: no translation to Chat Completions. */
+    static boolean passesResponsesThrough(UpstreamCall call) {
+        return call.request() != null && call.request().cameAs(ClientOriginal.Api.RESPONSES)
+                && call.endpoint().provider().responsesApi();
+    }
+
+    private Future<byte[]> completeResponse(UpstreamCall call) {
+        EndpointId endpoint = call.endpoint().id();
+        return sendResponse(call, false).compose(response -> readBody(call, response)).compose(body -> {
+            try {
+                return Future.succeededFuture(ResponsesCompletion.toCompletion(body, nowSeconds()));
+            } catch (UnusableResponse e) {
+                return Future.failedFuture(new UpstreamFailure.InvalidResponse(endpoint, e.getMessage()));
+            } catch (FailedResponse e) {
+                return Future.failedFuture(e.toFailure(endpoint));
+            }
+        });
+    }
+
+    private Future<HttpClientResponse> sendResponse(UpstreamCall call, boolean stream) {
+        Endpoint endpoint = call.endpoint();
+        return send(call, ResponsesRequest.url(endpoint),
+                ResponsesRequest.body(call.request().original().body(), endpoint.upstreamModel(), stream), stream);
+    }
+
+    private static Future<byte[]> readBody(UpstreamCall call, HttpClientResponse response) {
+        return response.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+                .map(Buffer::getBytes);
+    }
+
+    private long nowSeconds() {
+        return clock.millis() / 1000;
     }
 
     @Override
@@ -59,9 +106,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<byte[]> embed(UpstreamCall call, byte[] body) {
-        return send(call, url(call.endpoint(), "embeddings"), body, false).compose(response -> response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
-                .map(Buffer::getBytes));
+        return send(call, url(call.endpoint(), "embeddings"), body, false).compose(response -> readBody(call, response));
     }
 
     private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
