@@ -4,7 +4,7 @@
 //   SB_MODE=responses  the same with useResponsesApi: true
 //   SB_STREAM=no       invoke (LangChain's default); yes: stream(), the chunks concatenated into the reply.
 //                      Not streaming: true with invoke: that counts tokens with tiktoken ranks it downloads
-//                      from tiktoken.pages.dev, and offline it retries that download instead of answering.
+//                      from tiktoken.pages.dev, and offline it retries that download for minutes before answering.
 // ChatOpenAI also picks the Responses API by itself for model ids containing "codex" (and a few "-pro").
 import { ChatOpenAI } from '@langchain/openai';
 import { HumanMessage, ToolMessage } from '@langchain/core/messages';
