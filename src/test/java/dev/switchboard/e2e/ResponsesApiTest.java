@@ -256,6 +256,22 @@ class ResponsesApiTest {
     }
 
     @Test
+    void aMaxOutputTokensOverTheEndpointsLimitIsCutOnBothPaths() {
+        responses.enqueue(fixture(200, "recorded/openai-responses/issue-20047-openai-responses.json"));
+        HttpResponse<String> passed = post("""
+                {"model":"test/native","input":"Hi","max_output_tokens":100000}""");
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.headers().firstValue("x-switchboard-max-tokens-clamped")).hasValue("100000->4096");
+        assertThat(responses.last().json().path("max_output_tokens").asLong()).isEqualTo(4096);
+
+        chat.enqueue(fixture(200, "openai/chat_nonstream.json"));
+        HttpResponse<String> translated = post("""
+                {"model":"test/chat","input":"Hi","max_output_tokens":100000}""");
+        assertThat(translated.statusCode()).isEqualTo(200);
+        assertThat(chat.last().json().path("max_completion_tokens").asLong()).isEqualTo(4096);
+    }
+
+    @Test
     void answersFromAnthropicAndGeminiUpstreams() {
         claude.enqueue(fixture(200, "anthropic/messages_nonstream.json"));
         Response fromClaude = client.responses().create(ResponseCreateParams.builder().model("test/claude")

@@ -86,7 +86,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
     private Future<HttpClientResponse> sendResponse(UpstreamCall call, boolean stream) {
         Endpoint endpoint = call.endpoint();
         return send(call, ResponsesRequest.url(endpoint),
-                ResponsesRequest.body(call.request().original().body(), endpoint.upstreamModel(), stream), stream);
+                ResponsesRequest.body(call.request().original().body(), endpoint.upstreamModel(), stream,
+                        call.maxTokens()), stream);
     }
 
     private static Future<byte[]> readBody(UpstreamCall call, HttpClientResponse response) {

@@ -34,6 +34,14 @@ final class ResponsesRequest {
 
     /** The prepared body with {@code model} replaced (or added) and {@code stream} saying how the answer is read. */
     static byte[] body(byte[] prepared, String upstreamModel, boolean stream) {
+        return body(prepared, upstreamModel, stream, null);
+    }
+
+    /**
+     * As above, with {@code max_output_tokens} set to {@code maxOutputTokens} when it is not null (the
+     * client's limit cut to the endpoint's).
+     */
+    static byte[] body(byte[] prepared, String upstreamModel, boolean stream, Long maxOutputTokens) {
         List<JsonMembers.Member> members = JsonMembers.scan(prepared, (name, parser) -> {
         });
         ByteSink out = new ByteSink(prepared.length + 64);
@@ -54,6 +62,13 @@ final class ResponsesRequest {
                 case "stream" -> {
                     out.ascii("\"stream\":").ascii(Boolean.toString(stream));
                     wroteStream = true;
+                }
+                case "max_output_tokens" -> {
+                    if (maxOutputTokens != null) {
+                        out.ascii("\"max_output_tokens\":").ascii(Long.toString(maxOutputTokens));
+                    } else {
+                        out.append(prepared, m.start(), m.end());
+                    }
                 }
                 default -> out.append(prepared, m.start(), m.end());
             }
