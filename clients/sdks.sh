@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the popular JS SDKs and opencode against Switchboard in front of the fake upstreams of
 # clients/run.sh, each through one tool round trip (a Read(file_path) function tool the check
-# implements; the fake calls it, then quotes its result). Loopback only. See docs/clients-sdks.md.
+# implements; the fake calls it, then quotes its result). Loopback only. See docs/clients.md.
 #
 #   clients/sdks.sh [--cases "ai-chat lc-chat ..."] [--timeout SECONDS] [--list] [--help]
 #
