@@ -194,7 +194,7 @@ final class ChatCompletion {
         finish();
         gateway.stats().success(attempt.endpoint.id(), latencyMs, latencyMs, metering.usage().completionTokens(), false);
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
-                output.finishReason(), false, false, latencyMs, failures.size() + 1));
+                output.finishReason(), false, false, latencyMs, failures.size() + 1, droppedTools(attempt)));
         telemetry.served(attempt.endpoint, metering, output.upstreamId(), output.finishReason());
         if (!sink.closed()) {
             sink.respond(200, headers(attempt.endpoint), body);
@@ -260,7 +260,7 @@ final class ChatCompletion {
             gateway.stats().success(attempt.endpoint.id(), latencyMs, elapsedMs(), metering.usage().completionTokens(), true);
         }
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
-                false, latencyMs, failures.size() + 1));
+                false, latencyMs, failures.size() + 1, droppedTools(attempt)));
         telemetry.served(attempt.endpoint, metering, upstreamId, finishReason);
         if (!sink.closed()) {
             sink.end(last);
@@ -339,7 +339,7 @@ final class ChatCompletion {
         if (contentStarted && relay != null && attempt != null) {
             Metering soFar = relay.meteringSoFar();
             accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, soFar, relay.upstreamId(),
-                    null, true, true, latencyMs, failures.size() + 1));
+                    null, true, true, latencyMs, failures.size() + 1, droppedTools(attempt)));
             telemetry.cancelled(attempt.endpoint, soFar, relay.upstreamId());
         } else {
             accounting.abandon();

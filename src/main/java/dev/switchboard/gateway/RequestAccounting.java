@@ -47,8 +47,14 @@ final class RequestAccounting {
     }
 
     /** How a generation ended, for settlement and the ledger. */
+    /** How a served request ended; {@code droppedTools}: the hosted tools its endpoint could not run (null: none). */
     record Outcome(Endpoint endpoint, Metering metering, String upstreamId, String finishReason, boolean streamed,
-                   boolean cancelled, Long latencyMs, int attempts) {
+                   boolean cancelled, Long latencyMs, int attempts, String droppedTools) {
+
+        Outcome(Endpoint endpoint, Metering metering, String upstreamId, String finishReason, boolean streamed,
+                boolean cancelled, Long latencyMs, int attempts) {
+            this(endpoint, metering, upstreamId, finishReason, streamed, cancelled, latencyMs, attempts, null);
+        }
     }
 
     RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, String user,
@@ -184,7 +190,7 @@ final class RequestAccounting {
                 attribution.appUrl(), user, usage.promptTokens(), usage.completionTokens(),
                 usage.cachedTokens(), usage.cacheWriteTokens(), usage.reasoningTokens(), usage.estimated(), cost,
                 outcome.latencyMs(), now - startMillis, outcome.streamed(), outcome.cancelled(),
-                outcome.finishReason(), outcome.attempts(), requested, e.outputLimit(requested)));
+                outcome.finishReason(), outcome.attempts(), requested, e.outputLimit(requested), outcome.droppedTools()));
         admitted = false;
     }
 

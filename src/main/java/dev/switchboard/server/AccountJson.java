@@ -131,6 +131,7 @@ final class AccountJson {
                 .put("max_tokens_requested", g.maxTokensRequested())
                 .put("max_tokens", g.maxTokens())
                 .put("max_tokens_clamped", g.maxTokensClamped())
+                .put("dropped_tools", g.droppedTools())
                 .put("is_byok", false);
         return data(json);
     }

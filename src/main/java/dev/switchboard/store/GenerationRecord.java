@@ -33,7 +33,8 @@ public record GenerationRecord(
         String finishReason,
         int attempts,
         Long maxTokensRequested,
-        Long maxTokens) {
+        Long maxTokens,
+        String droppedTools) {
 
     /** True when the endpoint's output limit cut the requested {@code max_tokens}. */
     public boolean maxTokensClamped() {

@@ -294,6 +294,9 @@ class ResponsesApiTest {
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.headers().firstValue("x-switchboard-dropped-tools")).hasValue("web_search");
         assertThat(chat.last().json().has("tools")).isFalse();
+        String generation = served.headers().firstValue("x-generation-id").orElseThrow();
+        JsonNode record = Json.parse(gateway.get("/v1/generation?id=" + generation).body()).path("data");
+        assertThat(record.path("dropped_tools").asText()).isEqualTo("web_search");
 
         int before = chat.requestCount();
         HttpResponse<String> refused = post("""

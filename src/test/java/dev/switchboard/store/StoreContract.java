@@ -177,9 +177,9 @@ public abstract class StoreContract {
         long t = at("2025-03-10T08:15:30.250Z");
         GenerationRecord full = new GenerationRecord(id(t), t, "k", "anthropic/claude-sonnet-4", "anthropic",
                 "Anthropic", "msg_01XYZ", "my-app", "https://my.app", "user-42", 1_234, 567, 890, 12, 345, true,
-                9_876_543_210L, 321L, 4_321L, true, true, "length", 3, 128_000L, 64_000L);
+                9_876_543_210L, 321L, 4_321L, true, true, "length", 3, 128_000L, 64_000L, "web_search, file_search");
         GenerationRecord sparse = new GenerationRecord(id(t + 1), t + 1, "k", "openai/gpt-4.1", "openai", "OpenAI",
-                null, null, null, null, 0, 0, 0, 0, 0, false, 0, null, null, false, false, null, 1, null, null);
+                null, null, null, null, 0, 0, 0, 0, 0, false, 0, null, null, false, false, null, 1, null, null, null);
         store.appendGenerations(List.of(full, sparse));
 
         assertThat(store.generation(full.id())).contains(full);
@@ -207,7 +207,7 @@ public abstract class StoreContract {
         long t = at("2025-03-10T09:00:00Z");
         GenerationRecord good = row(t, "k", 100);
         GenerationRecord broken = new GenerationRecord(id(t + 1), t + 1, "k", null, "openai", "OpenAI", null, null,
-                null, null, 1, 1, 0, 0, 0, false, 50, null, null, false, false, null, 1, null, null);
+                null, null, 1, 1, 0, 0, 0, false, 50, null, null, false, false, null, 1, null, null, null);
 
         assertThatThrownBy(() -> store.appendGenerations(List.of(good, broken))).isInstanceOf(StoreException.class);
         assertThat(store.generation(good.id())).isEmpty();
@@ -454,6 +454,6 @@ public abstract class StoreContract {
                 g.upstreamId(), g.app(), g.appUrl(), g.externalUser(), g.tokensPrompt(), g.tokensCompletion(),
                 g.tokensCached(), g.tokensCacheWrite(), g.tokensReasoning(), g.usageEstimated(), g.costPico(),
                 g.latencyMs(), g.generationTimeMs(), g.streamed(), g.cancelled(), g.finishReason(), g.attempts(),
-                g.maxTokensRequested(), g.maxTokens());
+                g.maxTokensRequested(), g.maxTokens(), g.droppedTools());
     }
 }

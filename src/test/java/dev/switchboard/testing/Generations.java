@@ -32,7 +32,7 @@ public final class Generations {
                                        long prompt, long completion, long reasoning, long costPico) {
         return new GenerationRecord(id(createdAt), createdAt, keyHash, model, providerId, providerId + " Inc.",
                 "chatcmpl-" + createdAt, app, app == null ? null : "https://" + app + ".example", "user-7", prompt,
-                completion, 11, 3, reasoning, false, costPico, 420L, 1_250L, true, false, "stop", 1, 1000L, 1000L);
+                completion, 11, 3, reasoning, false, costPico, 420L, 1_250L, true, false, "stop", 1, 1000L, 1000L, null);
     }
 
     /** A cheap row of a key at a time: one prompt token, one completion token. */

@@ -33,7 +33,7 @@ abstract class JdbcStore implements Store {
     protected static final String GENERATION_COLUMNS = "id, day, created_at, key_hash, model, provider_id, provider_name, "
             + "upstream_id, app, app_url, external_user, tokens_prompt, tokens_completion, tokens_cached, "
             + "tokens_cache_write, tokens_reasoning, usage_estimated, cost_pico, latency_ms, generation_time_ms, "
-            + "streamed, cancelled, finish_reason, attempts, max_tokens_requested, max_tokens";
+            + "streamed, cancelled, finish_reason, attempts, max_tokens_requested, max_tokens, dropped_tools";
 
     protected final HikariDataSource dataSource;
 
@@ -103,7 +103,7 @@ abstract class JdbcStore implements Store {
             // rows already stored are skipped and their cost is not added twice
             Map<String, Long> usageByKey = new LinkedHashMap<>();
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO generations (" + GENERATION_COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")) {
                 for (GenerationRecord g : batch) {
                     bindGeneration(insert, g);
                     insert.addBatch();
@@ -334,6 +334,7 @@ abstract class JdbcStore implements Store {
         s.setInt(24, g.attempts());
         setLong(s, 25, g.maxTokensRequested());
         setLong(s, 26, g.maxTokens());
+        s.setString(27, g.droppedTools());
     }
 
     protected static GenerationRecord generation(ResultSet r) throws SQLException {
@@ -341,7 +342,7 @@ abstract class JdbcStore implements Store {
                 r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getLong(12),
                 r.getLong(13), r.getLong(14), r.getLong(15), r.getLong(16), r.getBoolean(17), r.getLong(18),
                 getLong(r, 19), getLong(r, 20), r.getBoolean(21), r.getBoolean(22), r.getString(23), r.getInt(24),
-                getLong(r, 25), getLong(r, 26));
+                getLong(r, 25), getLong(r, 26), r.getString(27));
     }
 
     // ---- a small JDBC helper ----
