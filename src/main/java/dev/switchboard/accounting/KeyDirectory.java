@@ -88,6 +88,7 @@ public final class KeyDirectory {
     /** The key with this hash, or empty when the store does not have it; fails with {@link StoreException}. */
     public CompletableFuture<Optional<KeyRecord>> find(String hash) {
         CompletableFuture<Optional<KeyRecord>> cached = known.getIfPresent(hash);
+        // the hot path: a key already read is handed out as cached, nothing else is done
         if (cached != null) {
             return cached.state() == Future.State.SUCCESS && cached.resultNow() != null ? cached : absentAsEmpty(cached);
         }
@@ -117,7 +118,7 @@ public final class KeyDirectory {
         CompletableFuture<Optional<KeyRecord>> served = CompletableFuture.completedFuture(Optional.of(last));
         CompletableFuture<Optional<KeyRecord>> raced = known.asMap().putIfAbsent(hash, served);
         if (raced != null) {
-            return raced;
+            return absentAsEmpty(raced);
         }
         known.synchronous().refresh(hash);
         return served;
