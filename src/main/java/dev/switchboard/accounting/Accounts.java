@@ -70,7 +70,7 @@ public final class Accounts implements AutoCloseable {
                 .name("switchboard-store-" + threads.incrementAndGet()).daemon(true).unstarted(r));
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("switchboard-maintenance").daemon(true).unstarted(r));
-        this.keys = new KeyDirectory(store, storeExecutor);
+        this.keys = new KeyDirectory(store, storeExecutor, clock);
         this.ledger = new UsageLedger(store, settings.ledgerCapacity(), 5_000, settings.ledgerFlushEvery());
         this.configuredAdminHash = settings.adminKey() == null || settings.adminKey().isBlank() ? null
                 : KeySecrets.hash(settings.adminKey().trim());
@@ -78,8 +78,9 @@ public final class Accounts implements AutoCloseable {
 
     /**
      * Prepares accounts at start (blocking): on the very first start, creates an admin key (unless
-     * one is configured) and a first inference key; loads every key's usage into the credit book;
-     * schedules ledger retention.
+     * one is configured) and a first inference key; loads every key's usage into the credit book
+     * and every key into the key directory (served from there should the store fail); schedules
+     * ledger retention.
      */
     public Bootstrap start() {
         Bootstrap bootstrap = new Bootstrap(null, null);
@@ -102,8 +103,10 @@ public final class Accounts implements AutoCloseable {
 
     private void loadUsage() {
         long now = clock.millis();
+        List<KeyRecord> all = store.keys();
+        keys.remember(all);
         Map<String, Long> totals = new java.util.HashMap<>();
-        for (KeyRecord k : store.keys()) {
+        for (KeyRecord k : all) {
             totals.put(k.hash(), k.usagePico());
         }
         credits.load(totals, store.usageSince(Periods.start(LimitReset.DAILY, now)),

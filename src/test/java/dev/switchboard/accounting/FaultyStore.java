@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real store with faults injected into its ledger writes: it can hold writes at a gate, fail
  * the next writes before they reach the database, or fail them after they were committed (an
- * acknowledgement lost on the way back). Everything else goes straight to the store underneath.
+ * acknowledgement lost on the way back). Key reads are counted and can be made to fail.
+ * Everything else goes straight to the store underneath.
  */
 final class FaultyStore implements Store {
     private final Store store;
@@ -29,6 +30,9 @@ final class FaultyStore implements Store {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     /** Sizes of the batches handed to {@link #appendGenerations}, failed ones included. */
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    /** Calls of {@link #key}, failed ones included. */
+    final AtomicInteger keyReads = new AtomicInteger();
+    private volatile boolean keyReadsFail;
 
     FaultyStore(Store store) {
         this.store = store;
@@ -49,6 +53,11 @@ final class FaultyStore implements Store {
 
     void failAfterWriting(int times) {
         failuresAfterWrite.set(times);
+    }
+
+    /** Makes every {@link #key} read fail (the database is down) until called again with false. */
+    void failKeyReads(boolean fail) {
+        keyReadsFail = fail;
     }
 
     /** Waits until the ledger's writer has called {@link #appendGenerations} at least once. */
@@ -91,6 +100,10 @@ final class FaultyStore implements Store {
 
     @Override
     public Optional<KeyRecord> key(String hash) {
+        keyReads.incrementAndGet();
+        if (keyReadsFail) {
+            throw new StoreException("injected: reading a key: connection refused", null);
+        }
         return store.key(hash);
     }
 

@@ -41,6 +41,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** As {@link #start(String, Map)}, tracing with {@code openTelemetry} (an SDK with an in-memory exporter). */
     public static TestGateway start(String yaml, Map<String, String> env, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        return start(yaml, env, openTelemetry, Clock.systemUTC());
+    }
+
+    /** As {@link #start(String)}, on {@code clock} (a {@link ManualClock} moves time without sleeping). */
+    public static TestGateway startAt(Clock clock, String yaml) {
+        return start(yaml, Map.of(), null, clock);
+    }
+
+    private static TestGateway start(String yaml, Map<String, String> env, io.opentelemetry.api.OpenTelemetry openTelemetry,
+                                     Clock clock) {
         String full = yaml;
         if (!yaml.contains("server:")) {
             full = "server: { port: 0, stream_keepalive_ms: 60000 }\n" + full;
@@ -53,7 +63,7 @@ public final class TestGateway implements AutoCloseable {
         }
         SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", full);
         Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
-        return new TestGateway(SwitchboardServer.start(config, catalog, Clock.systemUTC(), 2, openTelemetry));
+        return new TestGateway(SwitchboardServer.start(config, catalog, clock, 2, openTelemetry));
     }
 
     /** {@code sqlite:} in a new temporary directory (removed when the JVM exits). */
