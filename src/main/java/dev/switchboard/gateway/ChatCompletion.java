@@ -4,6 +4,7 @@ import dev.switchboard.accounting.Caller;
 import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.catalog.Protocol;
 import dev.switchboard.protocol.ByteSink;
 import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.MalformedJsonException;
@@ -396,15 +397,23 @@ final class ChatCompletion {
     }
 
     /**
-     * The hosted tools a Responses request offered that the serving endpoint does not run (it does not
-     * speak the Responses API itself), comma-separated; null when none were dropped.
+     * The hosted tools a Responses or Messages request offered that the serving endpoint does not run (it
+     * does not speak the client's API itself), comma-separated; null when none were dropped.
      */
     private String droppedTools(Attempt serving) {
-        if (serving == null || !request.cameAs(ClientOriginal.Api.RESPONSES) || request.original().hostedTools().isEmpty()
-                || serving.endpoint.provider().responsesApi()) {
+        ClientOriginal original = request.original();
+        if (serving == null || original == null || original.hostedTools().isEmpty() || speaksClientApi(serving.endpoint)) {
             return null;
         }
-        return String.join(", ", request.original().hostedTools());
+        return String.join(", ", original.hostedTools());
+    }
+
+    /** Whether the endpoint is sent the client's own request (same API), hosted tools and all. */
+    private boolean speaksClientApi(Endpoint endpoint) {
+        return switch (request.original().api()) {
+            case MESSAGES -> endpoint.provider().protocol() == Protocol.ANTHROPIC;
+            case RESPONSES -> endpoint.provider().responsesApi();
+        };
     }
 
     private void finish() {

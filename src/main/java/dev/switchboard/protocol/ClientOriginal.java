@@ -9,8 +9,8 @@ import static java.util.Objects.requireNonNull;
  * so an upstream that speaks the same API is sent the client's own request instead of a
  * translation back: the body (for the Responses API already expanded with a stored conversation and
  * without Switchboard's own members), for the Messages API the {@code anthropic-beta} header (null
- * when absent), and for the Responses API the hosted tools it offers ({@code web_search}, …), which
- * only a same-API upstream runs: every other upstream is served without them.
+ * when absent), and the hosted tools it offers (the Responses API's {@code web_search}, …, the Messages
+ * API's server tools), which only a same-API upstream runs: every other upstream is served without them.
  */
 public record ClientOriginal(Api api, byte[] body, String anthropicBeta, List<String> hostedTools) {
 
@@ -29,7 +29,11 @@ public record ClientOriginal(Api api, byte[] body, String anthropicBeta, List<St
     }
 
     public static ClientOriginal messages(byte[] body, String anthropicBeta) {
-        return new ClientOriginal(Api.MESSAGES, body, anthropicBeta, List.of());
+        return messages(body, anthropicBeta, List.of());
+    }
+
+    public static ClientOriginal messages(byte[] body, String anthropicBeta, List<String> serverTools) {
+        return new ClientOriginal(Api.MESSAGES, body, anthropicBeta, serverTools);
     }
 
     public static ClientOriginal responses(byte[] body) {

@@ -58,8 +58,9 @@ final class InferenceRoutes {
     /** The Anthropic Messages API: translated to a chat completion, answered in Anthropic's shapes. */
     void messages(Route.Call call) {
         HttpServerRequest request = call.request();
-        ChatRequest chat = decode(translated(call.body()), ClientOriginal.messages(call.body(),
-                request.getHeader("anthropic-beta")));
+        MessagesToChat.Translation translation = decoded(() -> MessagesToChat.translate(call.body()));
+        ChatRequest chat = decode(translation.chat(), ClientOriginal.messages(call.body(),
+                request.getHeader("anthropic-beta"), translation.serverTools()));
         complete(request, chat, new AnthropicSink(new ResponseSink(request.response(), call.exchange())), call.caller());
     }
 

@@ -18,11 +18,13 @@ import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static dev.switchboard.testing.FakeUpstream.sseEvents;
@@ -238,6 +240,31 @@ class ClaudeCodeReplayTest {
                 .putAdditionalHeader("anthropic-beta", BETAS).build()).inputTokens();
 
         assertThat(tokens).isGreaterThan(1_000);
+    }
+
+    @Test
+    void aServerToolGoesToAnthropicAndIsDroppedAndNamedElsewhere() {
+        ObjectNode toGpt = recorded("first-turn", "test/gpt").put("stream", false);
+        ((ArrayNode) toGpt.get("tools")).addObject().put("type", "web_search_20250305").put("name", "web_search")
+                .put("max_uses", 3);
+        openAi.enqueue(FakeUpstream.fixture(200, "openai/chat_nonstream.json"));
+
+        HttpResponse<String> translated = gateway.post("/v1/messages", Json.string(toGpt));
+
+        assertThat(translated.statusCode()).as(translated.body()).isEqualTo(200);
+        assertThat(translated.headers().firstValue("x-switchboard-dropped-tools")).hasValue("web_search_20250305");
+        assertThat(openAi.last().json().get("tools").toString()).doesNotContain("web_search");
+        String generation = translated.headers().firstValue("x-generation-id").orElseThrow();
+        assertThat(Json.parse(gateway.get("/v1/generation?id=" + generation).body()).at("/data/dropped_tools").asText())
+                .isEqualTo("web_search_20250305");
+
+        ObjectNode toOpus = toGpt.deepCopy().put("model", "test/opus");
+        anthropic.enqueue(FakeUpstream.fixture(200, "anthropic/messages_nonstream.json"));
+        HttpResponse<String> passed = gateway.post("/v1/messages", Json.string(toOpus));
+
+        assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+        assertThat(passed.headers().firstValue("x-switchboard-dropped-tools")).isEmpty();
+        assertThat(anthropic.last().json().get("tools").toString()).contains("web_search_20250305");
     }
 
     private static String systemTurnText(JsonNode content) {

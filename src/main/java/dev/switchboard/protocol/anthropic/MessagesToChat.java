@@ -8,7 +8,9 @@ import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,8 +38,21 @@ public final class MessagesToChat {
     private MessagesToChat() {
     }
 
+    /**
+     * A Messages request in the canonical form: the chat completions body, and the Anthropic server tools
+     * it offered ({@code web_search_20250305}, {@code bash_20250124}, …), which only an Anthropic upstream
+     * runs and the chat body leaves out.
+     */
+    public record Translation(byte[] chat, List<String> serverTools) {
+    }
+
     /** The chat completions request for an Anthropic Messages body; fails with the offending field. */
     public static byte[] toChat(byte[] body) {
+        return translate(body).chat();
+    }
+
+    /** As {@link #toChat}, with the server tools it left out. */
+    public static Translation translate(byte[] body) {
         JsonNode root = parse(body);
         ObjectNode chat = Json.object();
         ArrayNode messages = Json.MAPPER.createArrayNode();
@@ -85,7 +100,8 @@ public final class MessagesToChat {
             turn(turns.get(i), "messages." + i, messages);
         }
         chat.set("messages", messages);
-        tools(root.get("tools"), root.get("tool_choice"), referencedTools(turns), chat);
+        List<String> serverTools = new ArrayList<>(0);
+        tools(root.get("tools"), root.get("tool_choice"), referencedTools(turns), chat, serverTools);
         String effort = ReasoningEffort.of(root, turns);
         if (effort != null && !chat.has("reasoning_effort")) {
             chat.put("reasoning_effort", effort);
@@ -93,7 +109,7 @@ public final class MessagesToChat {
         if (chat.path("stream").asBoolean(false)) {
             chat.putObject("stream_options").put("include_usage", true);
         }
-        return Json.bytes(chat);
+        return new Translation(Json.bytes(chat), serverTools);
     }
 
     private static JsonNode parse(byte[] body) {
@@ -293,7 +309,8 @@ public final class MessagesToChat {
         return names;
     }
 
-    private static void tools(JsonNode tools, JsonNode choice, Set<String> loaded, ObjectNode chat) {
+    private static void tools(JsonNode tools, JsonNode choice, Set<String> loaded, ObjectNode chat,
+                              List<String> serverTools) {
         if (tools != null && !tools.isNull() && !tools.isArray()) {
             throw new InvalidRequestException("tools", "tools: expected a list of tools");
         }
@@ -306,9 +323,9 @@ public final class MessagesToChat {
                     throw new InvalidRequestException(at, at + ": expected an object");
                 }
                 if (tool.has("type") && !tool.path("type").asText().equals("custom")) {
-                    // Anthropic server tools (web_search_20250305, bash, ...) need an Anthropic upstream
-                    throw new InvalidRequestException("tools", "tools: the server tool \"" + tool.path("type").asText()
-                            + "\" is not supported here; define it as a client tool with an input_schema");
+                    // Anthropic server tools (web_search_20250305, bash, ...) run only on an Anthropic upstream
+                    serverTools.add(tool.path("type").asText());
+                    continue;
                 }
                 if (!tool.path("name").isTextual() || tool.path("name").asText().isBlank()) {
                     throw new InvalidRequestException(at + ".name", at + ".name: field required (a non-empty string)");

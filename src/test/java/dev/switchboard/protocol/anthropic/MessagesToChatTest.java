@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MessagesRequestTest {
+class MessagesToChatTest {
 
     private static JsonNode translate(String anthropicJson) {
         return Json.parse(MessagesToChat.toChat(anthropicJson.getBytes(StandardCharsets.UTF_8)));
@@ -195,7 +195,6 @@ class MessagesRequestTest {
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":[{\"name\":\"f\"},{\"name\":\"\"}]} | tools.1.name",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":5}]}       | messages.0.content",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]} | messages.0.content.0.type",
-            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"w\"}]} | tools",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"tool_choice\":{\"type\":\"sometimes\"}} | tool_choice.type",
     })
     void badRequestsNameTheField(String body, String param) {
