@@ -147,6 +147,11 @@ class StreamingTest {
     void answersWithAJsonErrorStatusWhenEveryProviderFailsBeforeTheFirstComment() {
         alpha.enqueue(json(500, "{\"error\":{\"message\":\"alpha failed\"}}"));
         beta.enqueue(json(500, "{\"error\":{\"message\":\"beta failed\"}}"));
+        // the class's 100 ms keep-alive could go out first on a busy machine: one that comes after a minute
+        gateway.close();
+        gateway = TestGateway.start("server: { port: 0, stream_keepalive_ms: 60000 }\n"
+                + "providers:\n" + Upstreams.provider("alpha", alpha) + Upstreams.provider("beta", beta)
+                + "models:\n" + Upstreams.model("test/model", "alpha", "beta"));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", REQUEST);
 
