@@ -51,6 +51,9 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    private static final java.util.regex.Pattern ORIGIN =
+            java.util.regex.Pattern.compile("https?://(\\[[0-9a-f:.]+]|[a-z0-9.-]+)(:[0-9]{1,5})?");
+
     private final Map<String, String> env;
 
     public ConfigLoader(Map<String, String> env) {
@@ -184,8 +187,36 @@ public final class ConfigLoader {
             throw new ConfigException(doc.name(), doc.lineOf("server.transport"), "server.transport",
                     "expected one of auto, io_uring, epoll, nio (got \"" + spec.transport() + "\")");
         }
+        long headerTimeout = positive(doc, "server.header_timeout_ms", spec.headerTimeoutMs(), d.headerTimeoutMs());
+        long idleTimeout = positive(doc, "server.idle_timeout_ms", spec.idleTimeoutMs(), d.idleTimeoutMs());
+        long maxConnections = positive(doc, "server.max_connections",
+                spec.maxConnections() == null ? null : spec.maxConnections().longValue(), d.maxConnections());
         return new SwitchboardConfig.Server(spec.host() == null || spec.host().isBlank() ? d.host() : spec.host(),
-                port, maxBody, keepalive, eventLoops, transport);
+                port, maxBody, keepalive, eventLoops, transport, headerTimeout, idleTimeout, (int) maxConnections,
+                cors(doc, spec.cors()), spec.http2Cleartext() != null && spec.http2Cleartext());
+    }
+
+    /** Origins as browsers send them: scheme, host and an optional port, nothing else; or "*". */
+    private static SwitchboardConfig.Cors cors(YamlDocument doc, Specs.CorsSpec spec) {
+        if (spec == null || spec.allowedOrigins() == null) {
+            return SwitchboardConfig.Cors.NONE;
+        }
+        List<String> origins = new ArrayList<>();
+        for (int i = 0; i < spec.allowedOrigins().size(); i++) {
+            String path = "server.cors.allowed_origins[" + i + "]";
+            String written = spec.allowedOrigins().get(i);
+            String origin = written == null ? "" : written.strip().toLowerCase(java.util.Locale.ROOT);
+            if (origin.endsWith("/")) {
+                origin = origin.substring(0, origin.length() - 1);
+            }
+            if (!origin.equals("*") && !ORIGIN.matcher(origin).matches()) {
+                throw new ConfigException(doc.name(), doc.lineOf(path), path,
+                        "expected an origin such as https://app.example.com (scheme, host, optional port; no path) "
+                                + "or \"*\" (got \"" + written + "\")");
+            }
+            origins.add(origin);
+        }
+        return new SwitchboardConfig.Cors(origins);
     }
 
     private static SwitchboardConfig.Storage storage(YamlDocument doc, StorageSpec spec) {

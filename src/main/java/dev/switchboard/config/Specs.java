@@ -17,7 +17,12 @@ public final class Specs {
     }
 
     public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,
-                             String transport) {
+                             String transport, Long headerTimeoutMs, Long idleTimeoutMs, Integer maxConnections,
+                             CorsSpec cors, Boolean http2Cleartext) {
+    }
+
+    /** Browser pages allowed to call the API from another origin. */
+    public record CorsSpec(List<String> allowedOrigins) {
     }
 
     public record StorageSpec(String database, String redis, Integer retentionDays) {

@@ -21,19 +21,44 @@ public record SwitchboardConfig(
 
     /**
      * {@code eventLoops}: threads serving HTTP, 0 = one per available processor; {@code transport}:
-     * auto, io_uring, epoll or nio.
+     * auto, io_uring, epoll or nio. A connection must send a request's head within
+     * {@code headerTimeoutMs} of opening (or of its previous answer's end, then within
+     * {@code idleTimeoutMs}); a connection that neither reads nor writes for {@code idleTimeoutMs}
+     * is closed. Past {@code maxConnections} open connections, new ones are refused with a 503.
+     * {@code http2Cleartext}: also serve HTTP/2 without TLS (h2c); Vert.x then sees a connection only
+     * once its first request head is complete, so the header timeout and the connection limit do not
+     * cover a connection before that.
      */
     public record Server(String host, int port, long maxBodyBytes, long streamKeepaliveMs, int eventLoops,
-                         String transport) {
-        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000, 0, "auto");
+                         String transport, long headerTimeoutMs, long idleTimeoutMs, int maxConnections, Cors cors,
+                         boolean http2Cleartext) {
+        public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000, 0, "auto",
+                10_000, 60_000, 10_000, Cors.NONE, false);
 
         public Server withAddress(String newHost, Integer newPort) {
             return new Server(newHost == null ? host : newHost, newPort == null ? port : newPort, maxBodyBytes,
-                    streamKeepaliveMs, eventLoops, transport);
+                    streamKeepaliveMs, eventLoops, transport, headerTimeoutMs, idleTimeoutMs, maxConnections, cors,
+                    http2Cleartext);
         }
 
         public int eventLoopsOrProcessors() {
             return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * The origins ({@code https://app.example.com}, lower case, no trailing slash) whose browser pages
+     * may call the API; {@code "*"} allows any. Empty: cross-origin browser requests are refused.
+     */
+    public record Cors(List<String> allowedOrigins) {
+        public static final Cors NONE = new Cors(List.of());
+
+        public Cors {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        public boolean allows(String origin) {
+            return allowedOrigins.contains("*") || allowedOrigins.contains(origin);
         }
     }
 

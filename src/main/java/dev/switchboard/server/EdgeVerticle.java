@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
@@ -20,9 +21,9 @@ final class EdgeVerticle extends VerticleBase {
     static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
     private final Gateway gateway;
-    private final String host;
+    private final SwitchboardConfig.Server settings;
     private final int port;
-    private final long maxBodyBytes;
+    private final ClientConnections.Budget connectionBudget;
     private final BooleanSupplier ready;
     private final Clock clock;
     private final Observability observability;
@@ -30,15 +31,17 @@ final class EdgeVerticle extends VerticleBase {
     private final StoredResponses responses;
     private ProviderAdapters adapters;
     private HttpServer server;
+    private ClientConnections connections;
 
-    EdgeVerticle(Gateway gateway, String host, int port, long maxBodyBytes, BooleanSupplier ready, Clock clock,
-                 Observability observability, WebUi ui, StoredResponses responses) {
+    /** Listens on {@code port} (which may differ from the settings': 0 resolved) with the other settings' limits. */
+    EdgeVerticle(Gateway gateway, SwitchboardConfig.Server settings, int port, ClientConnections.Budget connectionBudget,
+                 BooleanSupplier ready, Clock clock, Observability observability, WebUi ui, StoredResponses responses) {
         this.observability = observability;
         this.responses = responses;
         this.gateway = gateway;
-        this.host = host;
+        this.settings = settings;
         this.port = port;
-        this.maxBodyBytes = maxBodyBytes;
+        this.connectionBudget = connectionBudget;
         this.ready = ready;
         this.clock = clock;
         this.ui = ui;
@@ -47,26 +50,32 @@ final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock);
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, maxBodyBytes, ready, observability, ui, responses);
+        connections = new ClientConnections(vertx, connectionBudget, settings.headerTimeoutMs(), settings.idleTimeoutMs());
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, settings, connections, ready, observability, ui, responses);
         HttpServerOptions options = new HttpServerOptions()
-                .setHost(host)
+                .setHost(settings.host())
                 .setPort(port)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxInitialLineLength(16 * 1024)
                 .setHandle100ContinueAutomatically(true)
+                // h2c: off by default, as Vert.x then sees a connection only after its first request head
+                .setHttp2ClearTextEnabled(settings.http2Cleartext())
                 .setReusePort(true)
                 .setStrictThreadMode(true)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
-        server = vertx.createHttpServer(options).requestHandler(edge::handle);
+        server = vertx.createHttpServer(options).connectionHandler(connections::accept).requestHandler(edge::handle);
         return server.listen();
     }
 
     @Override
     public Future<?> stop() {
         // graceful: stop accepting, let requests in flight finish, then close
+        if (connections != null) {
+            connections.stop();
+        }
         return Future.all(server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE),
                 adapters == null ? Future.succeededFuture() : adapters.close());
     }

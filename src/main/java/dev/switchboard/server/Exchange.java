@@ -38,16 +38,36 @@ final class Exchange {
     /** The template of the API route the edge matched; null until then (and for the web UI's pages). */
     private String route;
     private boolean done;
+    /** The connection's deadline state; null when the edge does not track it. */
+    private final ClientConnections.Connection connection;
+    private boolean ended;
 
     Exchange(HttpServerRequest request, GatewayMetrics metrics, AccessLog accessLog, RouteTable routes) {
+        this(request, metrics, accessLog, routes, null);
+    }
+
+    Exchange(HttpServerRequest request, GatewayMetrics metrics, AccessLog accessLog, RouteTable routes,
+             ClientConnections.Connection connection) {
         this.request = request;
+        this.connection = connection;
         this.routes = routes;
         this.metrics = metrics;
         this.accessLog = accessLog;
         HttpServerResponse response = request.response();
         response.closeHandler(v -> closed());
+        if (connection != null) {
+            connection.requestStarted();
+        }
+        response.endHandler(v -> ended(response));
+    }
+
+    private void ended(HttpServerResponse response) {
+        if (!ended && connection != null) {
+            ended = true;
+            connection.requestEnded();
+        }
         if (metrics.enabled() || accessLog.enabled()) {
-            response.endHandler(v -> finish(response.getStatusCode()));
+            finish(response.getStatusCode());
         }
     }
 
@@ -70,6 +90,10 @@ final class Exchange {
     }
 
     private void closed() {
+        if (!ended && connection != null) {
+            ended = true;
+            connection.requestEnded();
+        }
         if (closeActions != null) {
             closeActions.forEach(Runnable::run);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
@@ -19,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +51,15 @@ final class HttpEdge {
     private final UiRoutes uiRoutes;
     private final ResponsesRoutes responsesRoutes;
     private final RouteTable routes;
+    private final ClientConnections connections;
+    private final CrossOrigin crossOrigin;
 
-    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, long maxBodyBytes, BooleanSupplier ready,
-             Observability observability, WebUi ui, StoredResponses responses) {
+    HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, SwitchboardConfig.Server settings,
+             ClientConnections connections, BooleanSupplier ready, Observability observability, WebUi ui,
+             StoredResponses responses) {
+        long maxBodyBytes = settings.maxBodyBytes();
+        this.connections = connections;
+        this.crossOrigin = new CrossOrigin(settings.cors());
         this.observability = observability;
         this.gateway = gateway;
         this.accounts = gateway.accounts();
@@ -67,14 +75,52 @@ final class HttpEdge {
     }
 
     void handle(HttpServerRequest request) {
-        Exchange exchange = new Exchange(request, observability.metrics(), observability.accessLog(), routes);
+        ClientConnections.Connection connection = connections.of(request.connection());
+        Exchange exchange = new Exchange(request, observability.metrics(), observability.accessLog(), routes,
+                connection);
         try {
+            if (connection != null && connection.refused()) {
+                refuseOverLimit(request);
+                return;
+            }
+            requireOneHost(request);
+            if (!UiRoutes.isUiPath(request.path()) && !crossOrigin.admit(request)) {
+                return; // a preflight, answered
+            }
             route(request, exchange);
         } catch (GatewayError e) {
             sendError(request, e);
         } catch (RuntimeException e) {
             log.error("unexpected error on {} {}", request.method(), request.path(), e);
             sendError(request, GatewayError.internal("internal error; the server log has details"));
+        }
+    }
+
+    /** Over {@code server.max_connections}: a 503 that says so, and the connection closes. */
+    private void refuseOverLimit(HttpServerRequest request) {
+        closeAfterAnswer(request);
+        sendError(request, new GatewayError(503, "service_unavailable", "too many open connections (server."
+                + "max_connections is " + connections.maxConnections() + "); retry shortly", null, null,
+                java.util.Map.of("Retry-After", "1")));
+    }
+
+    /** RFC 9112 §3.2: an HTTP/1.1 request without a Host header, or with more than one, gets a 400. */
+    private static void requireOneHost(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_1_1) {
+            return;
+        }
+        int hosts = request.headers().getAll("host").size();
+        if (hosts != 1) {
+            closeAfterAnswer(request);
+            throw GatewayError.badRequest(null, hosts == 0 ? "an HTTP/1.1 request needs a Host header"
+                    : "an HTTP/1.1 request must have exactly one Host header (got " + hosts + ")");
+        }
+    }
+
+    /** HTTP/1: the connection closes once the answer is written (HTTP/2 forbids the header). */
+    static void closeAfterAnswer(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_2) {
+            request.response().putHeader("connection", "close");
         }
     }
 

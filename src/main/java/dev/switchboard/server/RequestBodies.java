@@ -10,12 +10,17 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
- * Reads a request's body up to a limit, for the API and the web UI alike. A body known to be too
- * large (from Content-Length, or once it grows past the limit) is not read further: {@code tooLarge}
- * answers, and an HTTP/1 connection is closed after the answer (HTTP/2 ends just the stream).
+ * Reads a request's body up to a limit, for the API and the web UI alike. A body known to be too large
+ * (from Content-Length, or once it grows past the limit) is read on and thrown away, up to a bound,
+ * before {@code tooLarge} answers: most clients (Node's, the OpenAI SDKs) write the whole body before
+ * they read, and a connection closed under a body they are still writing is a reset to them, not a 413.
+ * A body beyond the bound is answered at once. An HTTP/1 connection closes after the answer (HTTP/2
+ * ends just the stream).
  */
 public final class RequestBodies {
     private static final Logger log = LoggerFactory.getLogger(RequestBodies.class);
+    /** Past the limit, at least this much more is read and discarded before a 413 (or the limit, if larger). */
+    static final long MIN_DISCARD_BYTES = 16L * 1024 * 1024;
 
     private RequestBodies() {
     }
@@ -35,35 +40,57 @@ public final class RequestBodies {
                 failed.accept(GatewayError.badRequest(null, "invalid Content-Length header"));
                 return;
             }
-            if (length > limit) {
-                reject(request, tooLarge);
+            if (length < 0) {
+                failed.accept(GatewayError.badRequest(null, "invalid Content-Length header"));
                 return;
             }
         }
-        Buffer body = Buffer.buffer(length < 0 ? 1024 : (int) length);
-        boolean[] rejected = {false};
-        request.handler(chunk -> {
-            if (rejected[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > limit) {
-                rejected[0] = true;
-                reject(request, tooLarge);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
+        long discardBound = limit + Math.max(limit, MIN_DISCARD_BYTES);
+        if (length > discardBound) {
+            reject(request, tooLarge);
+            return;
+        }
         request.exceptionHandler(t -> log.debug("client request failed: {}", t.toString()));
-        request.endHandler(v -> {
-            if (rejected[0]) {
-                return;
+        if (length > limit) {
+            discard(request, discardBound, tooLarge);
+            return;
+        }
+        Buffer body = Buffer.buffer(length < 0 ? 1024 : (int) length);
+        long[] seen = {0};
+        request.handler(chunk -> {
+            seen[0] += chunk.length();
+            if (seen[0] > discardBound) {
+                request.handler(null);
+                request.endHandler(null);
+                reject(request, tooLarge);
+            } else if (seen[0] > limit) {
+                // the handlers holding the body are replaced, so what was read so far is garbage now
+                discard(request, discardBound - seen[0], tooLarge);
+            } else {
+                body.appendBuffer(chunk);
             }
+        });
+        request.endHandler(v -> {
             try {
                 then.accept(body.getBytes());
             } catch (RuntimeException e) {
                 failed.accept(e);
             }
         });
+    }
+
+    /** Reads the rest of the body without keeping it; answers at its end, or at once past {@code bound}. */
+    private static void discard(HttpServerRequest request, long bound, Consumer<HttpServerRequest> tooLarge) {
+        long[] discarded = {0};
+        request.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > bound) {
+                request.handler(null);
+                request.endHandler(null);
+                reject(request, tooLarge);
+            }
+        });
+        request.endHandler(v -> reject(request, tooLarge));
     }
 
     private static void reject(HttpServerRequest request, Consumer<HttpServerRequest> tooLarge) {

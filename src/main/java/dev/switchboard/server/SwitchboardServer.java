@@ -120,14 +120,15 @@ public final class SwitchboardServer implements AutoCloseable {
         SwitchboardConfig.Server server = config.server();
         try {
             WebUi ui = WebUi.load();
+            ClientConnections.Budget budget = new ClientConnections.Budget(maxConnections(server.maxConnections()));
             // the first listener resolves port 0 to a real port; the others share it
-            EdgeVerticle first = new EdgeVerticle(gateway, server.host(), server.port(), server.maxBodyBytes(), ready::get,
-                    clock, observability, ui, responses);
+            EdgeVerticle first = new EdgeVerticle(gateway, server, server.port(), budget, ready::get, clock,
+                    observability, ui, responses);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
-                await(vertx.deployVerticle(new EdgeVerticle(gateway, server.host(), port, server.maxBodyBytes(), ready::get,
-                        clock, observability, ui, responses)));
+                await(vertx.deployVerticle(new EdgeVerticle(gateway, server, port, budget, ready::get, clock,
+                        observability, ui, responses)));
             }
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
@@ -141,6 +142,25 @@ public final class SwitchboardServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code server.max_connections}, but at most half the process's open-file limit: the other half is
+     * for upstream connections (about one per request in flight), the store and the logs. Past the
+     * limit, accepting fails with "Too many open files" and nothing, /healthz included, is served.
+     */
+    static int maxConnections(int configured) {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long fileLimit = unix.getMaxFileDescriptorCount();
+            int cap = (int) Math.min(Integer.MAX_VALUE, Math.max(16, fileLimit / 2));
+            if (fileLimit > 0 && configured > cap) {
+                log.warn("server.max_connections is {} but the open-file limit is {} (ulimit -n); accepting at most {}",
+                        configured, fileLimit, cap);
+                return cap;
+            }
+        }
+        return configured;
     }
 
     /**

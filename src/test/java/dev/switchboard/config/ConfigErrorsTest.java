@@ -31,7 +31,8 @@ class ConfigErrorsTest {
                         server:
                           prot: 8080
                         """, 2, "server.prot",
-                        "unknown field (expected one of: event_loops, host, max_body_bytes, port, stream_keepalive_ms, transport)"),
+                        "unknown field (expected one of: cors, event_loops, header_timeout_ms, host, http2_cleartext, idle_timeout_ms, "
+                                + "max_body_bytes, max_connections, port, stream_keepalive_ms, transport)"),
                 arguments("unknown top-level field", """
                         # settings
                         servers: {}
@@ -83,6 +84,19 @@ class ConfigErrorsTest {
                         observability:
                           metrics: { enabled: true, path: /prom }
                         """, 2, "observability.metrics.path", "unknown field (expected one of: enabled)"),
+                arguments("header timeout not positive", """
+                        server:
+                          header_timeout_ms: 0
+                        """, 2, "server.header_timeout_ms", "expected a positive number (got 0)"),
+                arguments("connection limit not a number", """
+                        server:
+                          max_connections: lots
+                        """, 2, "server.max_connections", "expected an integer (got \"lots\")"),
+                arguments("cors origin with a path", """
+                        server:
+                          cors:
+                            allowed_origins: [ "https://app.example", "https://app.example/chat" ]
+                        """, 3, "server.cors.allowed_origins[1]", "expected an origin such as https://app.example.com"),
                 arguments("duplicate key", """
                         server:
                           host: a

@@ -53,7 +53,8 @@ class KeysApiTest {
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start("storage: { database: \"sqlite:" + dataDir.resolve("switchboard.db") + "\" }\n"
+        gateway = TestGateway.start("server: { port: 0, stream_keepalive_ms: 60000, http2_cleartext: true }\n"
+                + "storage: { database: \"sqlite:" + dataDir.resolve("switchboard.db") + "\" }\n"
                 + AccountsApi.yaml());
     }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.UpstreamText;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -34,7 +34,7 @@ final class BedrockErrors {
                                              Duration retryAfter) {
         JsonNode json = json(body);
         String type = errorType(errorTypeHeader, json);
-        String message = json == null ? new String(body, StandardCharsets.UTF_8).strip()
+        String message = json == null ? UpstreamText.describe(endpoint, status, body)
                 : json.has("message") ? json.path("message").asText("") : json.path("Message").asText("");
         if (message.isBlank()) {
             message = "HTTP " + status + " from provider" + (type == null ? "" : " (" + type + ")");

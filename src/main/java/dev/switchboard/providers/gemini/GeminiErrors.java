@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.UpstreamText;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,7 +37,7 @@ final class GeminiErrors {
         if (error == null) {
             String text = new String(body, StandardCharsets.UTF_8).strip();
             return new UpstreamFailure.ErrorStatus(endpoint, status,
-                    text.isEmpty() ? "HTTP " + status + " from provider" : truncate(text), null, null, null, retryAfter, null);
+                    UpstreamText.describe(endpoint, status, body), null, null, null, retryAfter, null);
         }
         String reason = detail(error, "google.rpc.ErrorInfo").path("reason").asText(null);
         String googleStatus = error.path("status").asText(null);

@@ -1,6 +1,7 @@
 package dev.switchboard.providers.http;
 
 import dev.switchboard.catalog.EndpointId;
+import dev.switchboard.catalog.ProviderId;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import io.netty.channel.ConnectTimeoutException;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeoutException;
  * it, so upstream connections live on the same thread as the client connection they serve.
  */
 public final class UpstreamHttp {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
     private final HttpClientAgent plain;
     private final HttpClientAgent tls;
     /** Parsed upstream URLs; this instance lives on one event loop, so a plain map is safe. */
@@ -131,23 +133,45 @@ public final class UpstreamHttp {
                 .recover(t -> Future.failedFuture(failure(call.endpoint().id(), t, "waiting for the response")));
     }
 
-    /** Turns a transport exception into the failure kind that decides what the gateway does next. */
+    /**
+     * Turns a transport exception into the failure kind that decides what the gateway does next. The
+     * message, which clients see, says what failed in our words; the transport's own detail
+     * ({@code io_uring connect(..) failed with error(-111)}) goes to the log.
+     */
     public static UpstreamFailure failure(EndpointId endpoint, Throwable t, String phase) {
         if (t instanceof UpstreamFailure f) {
             return f;
         }
+        ProviderId provider = endpoint.provider();
         if (t instanceof ConnectTimeoutException) {
-            return new UpstreamFailure.NotReached(endpoint, "connect timeout", t);
+            return new UpstreamFailure.NotReached(endpoint, "could not connect to provider " + provider
+                    + " (connect timeout)", t);
         }
         if (t instanceof TimeoutException) {
             return new UpstreamFailure.TimedOut(endpoint, "no data from the provider while " + phase
                     + " (idle timeout)");
         }
+        log.warn("provider {} failed while {}: {}", provider, phase, describe(t));
         if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
                 || t instanceof SSLException) {
-            return new UpstreamFailure.NotReached(endpoint, "cannot connect: " + describe(t), t);
+            return new UpstreamFailure.NotReached(endpoint, "could not connect to provider " + provider
+                    + " (" + connectReason(t) + ")", t);
         }
-        return new UpstreamFailure.StreamBroken(endpoint, "connection failed while " + phase + ": " + describe(t), t);
+        return new UpstreamFailure.StreamBroken(endpoint, "the connection to provider " + provider
+                + " failed while " + phase, t);
+    }
+
+    private static String connectReason(Throwable t) {
+        if (t instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (t instanceof NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (t instanceof SSLException) {
+            return "TLS handshake failed";
+        }
+        return "connection refused or reset";
     }
 
     private static String describe(Throwable t) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.http.UpstreamText;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class UpstreamErrors {
         if (root == null) {
             String text = new String(body, StandardCharsets.UTF_8).strip();
             return new UpstreamFailure.ErrorStatus(endpoint, status,
-                    text.isEmpty() ? "HTTP " + status + " from provider" : truncate(text), null, null, null, retryAfter, null);
+                    UpstreamText.describe(endpoint, status, body), null, null, null, retryAfter, null);
         }
         JsonNode error = root.has("error") ? root.get("error") : root;
         if (error.isTextual()) {

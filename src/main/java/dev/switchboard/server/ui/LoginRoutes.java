@@ -81,10 +81,24 @@ final class LoginRoutes {
         pages.page(request, status, "login.jte", pages.frame(session, "Log in", "login", false), Map.of("view", view));
     }
 
-    /** Only a path on this server: {@code //host} or a scheme would make the login an open redirect. */
+    /**
+     * Only a path on this server, else {@code /}. Browsers drop tabs and line breaks from a URL and read
+     * {@code \\} as {@code /}, so {@code /%09/evil} (decoded to a tab) or {@code /\\evil} would become
+     * {@code //evil}, another origin; CR/LF would also break the Location header. So: a {@code /} not
+     * followed by {@code /} or {@code \\}, and visible ASCII only (percent-encode anything else).
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
+        if (next == null || next.length() > 2048 || !next.startsWith("/")) {
             return "/";
+        }
+        if (next.length() > 1 && (next.charAt(1) == '/' || next.charAt(1) == '\\')) {
+            return "/";
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '\\') {
+                return "/";
+            }
         }
         return next;
     }

@@ -53,7 +53,7 @@ class AnthropicErrorsTest {
     @Test
     void aBodyThatIsNotAnthropicsStillGivesAMessage() {
         assertThat(AnthropicErrors.parse(ENDPOINT, 502, "<html>Bad gateway</html>".getBytes(StandardCharsets.UTF_8), null)
-                .getMessage()).isEqualTo("<html>Bad gateway</html>");
+                .getMessage()).isEqualTo("provider anthropic answered HTTP 502 with an HTML page instead of an API error");
         assertThat(AnthropicErrors.parse(ENDPOINT, 503, new byte[0], null).getMessage()).isEqualTo("HTTP 503 from provider");
         assertThat(AnthropicErrors.parse(ENDPOINT, 500, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\"}}"
                 .getBytes(StandardCharsets.UTF_8), null).getMessage()).isEqualTo("api_error");

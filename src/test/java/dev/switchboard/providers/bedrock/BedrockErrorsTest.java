@@ -89,7 +89,7 @@ class BedrockErrorsTest {
     @Test
     void anEmptyOrNonJsonBodyStillGivesAMessage() {
         assertThat(parse(502, null, "").getMessage()).isEqualTo("HTTP 502 from provider");
-        assertThat(parse(502, null, "<html>Bad Gateway</html>").getMessage()).isEqualTo("<html>Bad Gateway</html>");
+        assertThat(parse(502, null, "<html>Bad Gateway</html>").getMessage()).isEqualTo("provider bed answered HTTP 502 with an HTML page instead of an API error");
         assertThat(parse(500, "InternalServerException", "{}").getMessage()).isEqualTo("HTTP 500 from provider (InternalServerException)");
     }
 }

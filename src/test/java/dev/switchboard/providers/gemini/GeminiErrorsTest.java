@@ -77,7 +77,7 @@ class GeminiErrorsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            502 | <html>Bad Gateway</html>         | <html>Bad Gateway</html>
+            502 | <html>Bad Gateway</html>         | provider google-ai-studio answered HTTP 502 with an HTML page instead of an API error
             500 | ''                               | HTTP 500 from provider
             503 | {"error":{"status":"UNAVAILABLE"}} | HTTP 503 from provider (UNAVAILABLE)
             404 | {"unexpected":true}              | {"unexpected":true}

@@ -6,8 +6,10 @@ import dev.switchboard.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,6 +89,43 @@ class UiLoginTest {
         String csrf = ui.csrf("/login");
         HttpResponse<String> answer = ui.postForm("/login", Map.of("key", ADMIN, "next", "//evil.example/x"), csrf);
         assertThat(answer.headers().firstValue("location")).hasValue("/");
+    }
+
+    /** Issue 12 item 10: each of these led, or could lead, a browser to another origin, or hung the login. */
+    @Test
+    @Timeout(30)
+    void loginRedirectsOnlyToPathsOnThisServer() {
+        Map<String, String> nextToLocation = new LinkedHashMap<>();
+        nextToLocation.put("/\t/evil.example", "/");          // next=/%09/evil.example: a browser drops the tab
+        nextToLocation.put("/\n/evil.example", "/");
+        nextToLocation.put("//evil.example", "/");
+        nextToLocation.put("/\\evil.example", "/");          // a browser reads \ as /
+        nextToLocation.put("/\\/evil.example", "/");
+        nextToLocation.put("https://evil.example/", "/");
+        nextToLocation.put("evil.example", "/");
+        nextToLocation.put("javascript:alert(1)", "/");
+        nextToLocation.put("/keys\r\nSet-Cookie: x=1", "/");  // CR/LF made POST /login hang
+        nextToLocation.put("/\u00a0/evil.example", "/");
+        nextToLocation.put("/models/openai/gpt-4.1?tab=endpoints#x", "/models/openai/gpt-4.1?tab=endpoints#x");
+        nextToLocation.put("/activity", "/activity");
+        nextToLocation.put("/%09/evil.example", "/%09/evil.example"); // an encoded tab stays a path here
+        nextToLocation.forEach((next, location) -> {
+            UiClient ui = new UiClient(gateway);
+            String csrf = ui.csrf("/login");
+            HttpResponse<String> answer = ui.postForm("/login", Map.of("key", ADMIN, "next", next), csrf);
+            assertThat(answer.statusCode()).as(next).isEqualTo(303);
+            assertThat(answer.headers().allValues("location")).as(next).containsExactly(location);
+            assertThat(answer.headers().allValues("set-cookie")).as(next).noneMatch(c -> c.startsWith("x="));
+        });
+    }
+
+    @Test
+    @Timeout(30)
+    void theLoginPageKeepsOnlyASafeNext() {
+        UiClient ui = new UiClient(gateway);
+        HttpResponse<String> page = ui.get("/login?next=/%09/evil.example");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("name=\"next\" value=\"/\"");
     }
 
     @Test
