@@ -100,7 +100,11 @@ class AccountsKeyOutageTest {
         awaitRefusal(secret, 403);
     }
 
-    /** Polls (the refresh runs on the store's threads) until {@code secret} gets {@code status}. */
+    /**
+     * Polls (the refresh runs on the store's threads) until {@code secret} gets {@code status}. Each poll
+     * moves the clock a second on: a refresh that was still failing when the store came back is tried
+     * again once its retry is due, as it would be with time passing.
+     */
     private void awaitRefusal(String secret, int status) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int last;
@@ -109,6 +113,7 @@ class AccountsKeyOutageTest {
                 throw new AssertionError("still " + last + ", expected " + status);
             }
             Thread.sleep(10);
+            clock.advance(Duration.ofSeconds(1));
         }
     }
 
