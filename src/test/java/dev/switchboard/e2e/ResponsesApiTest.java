@@ -72,7 +72,8 @@ class ResponsesApiTest {
                 + Upstreams.model("test/chat", "chat")
                 + Upstreams.model("test/native", "native")
                 + Upstreams.model("test/claude", "claude")
-                + Upstreams.model("test/gemini", "gemini"));
+                + Upstreams.model("test/gemini", "gemini")
+                + Upstreams.model("test/both", "chat", "native"));
         client = gateway.openAi();
     }
 
@@ -269,6 +270,25 @@ class ResponsesApiTest {
                 {"model":"test/chat","input":"Hi","max_output_tokens":100000}""");
         assertThat(translated.statusCode()).isEqualTo(200);
         assertThat(chat.last().json().path("max_completion_tokens").asLong()).isEqualTo(4096);
+    }
+
+    @Test
+    void fallsBackFromAFailingChatEndpointToAResponsesOneLikeAnyRequest() {
+        chat.enqueue(FakeUpstream.json(500, "{\"error\":{\"message\":\"chat endpoint down\"}}"));
+        responses.enqueue(fixture(200, "recorded/openai-responses/issue-20047-openai-responses.json"));
+
+        HttpResponse<String> answer = post("""
+                {"model":"test/both","input":"Say OK","provider":{"order":["chat","native"]}}""");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode response = Json.parse(answer.body());
+        assertThat(response.path("provider").asText()).isEqualTo("Native");
+        assertThat(response.at("/output/0/content/0/text").asText()).isEqualTo("OK");
+        assertThat(answer.headers().firstValue("x-switchboard-overhead-us")).isPresent();
+        assertThat(responses.last().json().has("provider")).as("routing members stay here").isFalse();
+        String generation = answer.headers().firstValue("x-generation-id").orElseThrow();
+        assertThat(Json.parse(gateway.get("/v1/generation?id=" + generation).body()).at("/data/attempts").asInt())
+                .isEqualTo(2);
     }
 
     @Test
