@@ -1,18 +1,36 @@
 package dev.switchboard.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.accounting.Caller;
+import dev.switchboard.catalog.Protocol;
+import dev.switchboard.gateway.ClientSink;
+import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.providers.ChunkStream;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.UpstreamCall;
+import dev.switchboard.store.KeyRecord;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 
 import static dev.switchboard.testing.FakeUpstream.fixture;
@@ -80,8 +98,9 @@ class ClientFaultTest {
                     + "\"param\":\"temperature\",\"code\":\"invalid_value\"}}";
             String tooLong = "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens\","
                     + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}";
-            first.always(json(400, invalid));
-            second.always(json(400, tooLong));
+            // a context-length error is tried on the next endpoint (a larger one may fit), but is still the request's
+            first.always(json(400, tooLong));
+            second.always(json(400, invalid));
             AccountsApi.Created key = AccountsApi.createKey(gateway, "{\"name\":\"faults\",\"limit\":1}");
 
             for (int i = 0; i < 8; i++) {
@@ -100,6 +119,118 @@ class ClientFaultTest {
                     CHAT.getBytes(StandardCharsets.UTF_8));
             assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
             assertThat(first.requestCount()).as("the first endpoint's breaker stayed closed").isEqualTo(before + 1);
+        }
+    }
+
+    /**
+     * An adapter that throws while building the upstream body (a bug, or a request it cannot
+     * express): the request ends at once, a 500 or a 400, and gives back its reservation, its
+     * ledger slot and its first-token timer, which then never fires against the provider.
+     */
+    @ParameterizedTest(name = "stream: {0}")
+    @ValueSource(booleans = {false, true})
+    void anAdapterThatThrowsWhileBuildingTheBodyReleasesEverything(boolean stream) throws Exception {
+        try (FakeUpstream first = FakeUpstream.start(); FakeUpstream second = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("auth: { admin_key: " + AccountsApi.ADMIN + ", require_keys: true }\n"
+                     + "providers:\n" + Upstreams.provider("first", first, "timeouts: { first_token_ms: 300 }")
+                     + Upstreams.provider("second", second, "timeouts: { first_token_ms: 300 }")
+                     + "models:\n" + Upstreams.model("test/model", "first", "second"))) {
+            AccountsApi.Created key = AccountsApi.createKey(gateway, "{\"name\":\"faults\",\"limit\":1}");
+            KeyRecord record = gateway.server().accounts().key(key.hash()).get(5, TimeUnit.SECONDS).orElseThrow();
+            Vertx vertx = Vertx.vertx();
+            try {
+                String body = stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT;
+                Recorder bug = serve(gateway, vertx, record, body, () -> new IllegalStateException("adapter bug"));
+                assertThat(bug.answer.get(5, TimeUnit.SECONDS)).isEqualTo(500);
+                assertThat(bug.body).contains("internal_error").doesNotContain("adapter bug");
+                Recorder invalid = serve(gateway, vertx, record, body,
+                        () -> new InvalidRequestException("stop", "stop: not expressible upstream"));
+                assertThat(invalid.answer.get(5, TimeUnit.SECONDS)).isEqualTo(400);
+                assertThat(invalid.body).contains("stop: not expressible upstream");
+
+                assertNothingHeld(gateway, key);
+                Thread.sleep(600); // past the first-token timeout: a timer left armed would now blame the provider
+                assertHealthy(gateway, "first");
+                assertThat(first.requestCount() + second.requestCount()).isZero();
+            } finally {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Serves {@code body} through the gateway with an OpenAI adapter that throws {@code failure} when called. */
+    private static Recorder serve(TestGateway gateway, Vertx vertx, KeyRecord key, String body,
+                                  Supplier<RuntimeException> failure) {
+        ProviderAdapter throwing = new ProviderAdapter() {
+            @Override
+            public Future<byte[]> complete(UpstreamCall call) {
+                throw failure.get();
+            }
+
+            @Override
+            public Future<ChunkStream> stream(UpstreamCall call) {
+                throw failure.get();
+            }
+        };
+        Recorder sink = new Recorder();
+        vertx.runOnContext(v -> {
+            ProviderAdapters adapters = new ProviderAdapters(vertx, Clock.systemUTC(), Map.of(Protocol.OPENAI, throwing));
+            gateway.server().gateway().chatCompletion(ChatRequest.decode(body.getBytes(StandardCharsets.UTF_8)), sink,
+                    new Caller(key), null, null, adapters, vertx);
+        });
+        return sink;
+    }
+
+    /** The client side of a request served in-process: its status once answered, and its body. */
+    private static final class Recorder implements ClientSink {
+        final CompletableFuture<Integer> answer = new CompletableFuture<>();
+        volatile String body = "";
+        private int status;
+
+        @Override
+        public void respond(int status, Map<String, String> headers, byte[] json) {
+            this.status = status;
+            body = new String(json, StandardCharsets.UTF_8);
+            answer.complete(status);
+        }
+
+        @Override
+        public void startStream(Map<String, String> headers) {
+            status = 200;
+        }
+
+        @Override
+        public boolean headSent() {
+            return status != 0;
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            body += new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void end(byte[] last) {
+            body += new String(last, StandardCharsets.UTF_8);
+            answer.complete(status);
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return false;
+        }
+
+        @Override
+        public void onDrain(Runnable action) {
+        }
+
+        @Override
+        public void onClose(Runnable action) {
+        }
+
+        @Override
+        public boolean closed() {
+            return answer.isDone();
         }
     }
 
