@@ -159,12 +159,31 @@ final class ChatCompletion {
         ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
         try {
             if (request.stream()) {
-                adapter.stream(call).onComplete(result -> streamOpened(attempt, result));
+                adapter.stream(call).onComplete(result -> guarded(attempt, () -> streamOpened(attempt, result)));
             } else {
-                adapter.complete(call).onComplete(result -> completed(attempt, result));
+                adapter.complete(call).onComplete(result -> guarded(attempt, () -> completed(attempt, result)));
             }
         } catch (RuntimeException e) {
             notSent(attempt, e);
+        }
+    }
+
+    /**
+     * Runs a step of {@code attempt} that must never leave the request hanging: an exception on our
+     * side before the request ended ends it, giving back what it took (the client gets a 500).
+     */
+    private void guarded(Attempt attempt, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (finished) {
+                throw e;
+            }
+            current = null;
+            attempt.stopTimer(vertx);
+            endWait(attempt);
+            attempt.cancel.cancel();
+            fail(FailurePolicy.unexpected(e, generationId));
         }
     }
 

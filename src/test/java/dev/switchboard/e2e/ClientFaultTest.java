@@ -147,6 +147,21 @@ class ClientFaultTest {
                         () -> new InvalidRequestException("stop", "stop: not expressible upstream"));
                 assertThat(invalid.answer.get(5, TimeUnit.SECONDS)).isEqualTo(400);
                 assertThat(invalid.body).contains("stop: not expressible upstream");
+                if (stream) {
+                    // the stream opened, then failed on our side as it started: still ended, still released
+                    Recorder broken = serve(gateway, vertx, record, body, new ProviderAdapter() {
+                        @Override
+                        public Future<byte[]> complete(UpstreamCall call) {
+                            throw new AssertionError("streamed");
+                        }
+
+                        @Override
+                        public Future<ChunkStream> stream(UpstreamCall call) {
+                            return Future.succeededFuture(new FailingStream());
+                        }
+                    });
+                    assertThat(broken.answer.get(5, TimeUnit.SECONDS)).isEqualTo(500);
+                }
 
                 assertNothingHeld(gateway, key);
                 Thread.sleep(600); // past the first-token timeout: a timer left armed would now blame the provider
@@ -158,10 +173,30 @@ class ClientFaultTest {
         }
     }
 
+    /** A stream that fails on our side as it is started. */
+    private static final class FailingStream implements ChunkStream {
+        @Override
+        public void start(Listener listener) {
+            throw new IllegalStateException("relay bug");
+        }
+
+        @Override
+        public void pause() {
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    }
+
     /** Serves {@code body} through the gateway with an OpenAI adapter that throws {@code failure} when called. */
     private static Recorder serve(TestGateway gateway, Vertx vertx, KeyRecord key, String body,
                                   Supplier<RuntimeException> failure) {
-        ProviderAdapter throwing = new ProviderAdapter() {
+        return serve(gateway, vertx, key, body, new ProviderAdapter() {
             @Override
             public Future<byte[]> complete(UpstreamCall call) {
                 throw failure.get();
@@ -171,7 +206,11 @@ class ClientFaultTest {
             public Future<ChunkStream> stream(UpstreamCall call) {
                 throw failure.get();
             }
-        };
+        });
+    }
+
+    /** Serves {@code body} through the gateway with {@code throwing} as its OpenAI adapter. */
+    private static Recorder serve(TestGateway gateway, Vertx vertx, KeyRecord key, String body, ProviderAdapter throwing) {
         Recorder sink = new Recorder();
         vertx.runOnContext(v -> {
             ProviderAdapters adapters = new ProviderAdapters(vertx, Clock.systemUTC(), Map.of(Protocol.OPENAI, throwing));
