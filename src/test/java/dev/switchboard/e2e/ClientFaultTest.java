@@ -173,6 +173,60 @@ class ClientFaultTest {
         }
     }
 
+    /** The same for embeddings: an adapter throwing while building the upstream body releases everything. */
+    @Test
+    void anEmbeddingsAdapterThatThrowsReleasesEverything() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start("auth: { admin_key: " + AccountsApi.ADMIN + ", require_keys: true }\n"
+                     + "providers:\n" + Upstreams.provider("first", upstream, "timeouts: { first_token_ms: 300 }")
+                     + "models:\n  - { id: test/embed, name: Embed, context_length: 8191, input_modalities: [text],\n"
+                     + "      output_modalities: [embeddings], tokenizer: cl100k_base, pricing: { prompt: 0.02, completion: 0 },\n"
+                     + "      endpoints: [ { provider: first, upstream_model: upstream-small } ] }\n")) {
+            AccountsApi.Created key = AccountsApi.createKey(gateway, "{\"name\":\"faults\",\"limit\":1}");
+            KeyRecord record = gateway.server().accounts().key(key.hash()).get(5, TimeUnit.SECONDS).orElseThrow();
+            ProviderAdapter throwing = new ProviderAdapter() {
+                @Override
+                public Future<byte[]> complete(UpstreamCall call) {
+                    throw new AssertionError("not chat");
+                }
+
+                @Override
+                public Future<ChunkStream> stream(UpstreamCall call) {
+                    throw new AssertionError("not chat");
+                }
+
+                @Override
+                public boolean servesEmbeddings() {
+                    return true;
+                }
+
+                @Override
+                public Future<byte[]> embed(UpstreamCall call, byte[] body) {
+                    throw new IllegalStateException("adapter bug");
+                }
+            };
+            Vertx vertx = Vertx.vertx();
+            try {
+                Recorder sink = new Recorder();
+                vertx.runOnContext(v -> gateway.server().gateway().embeddings(
+                        dev.switchboard.protocol.openai.EmbeddingRequest.decode(
+                                "{\"model\":\"test/embed\",\"input\":\"hi\"}".getBytes(StandardCharsets.UTF_8)),
+                        sink, new Caller(record), null, null,
+                        new ProviderAdapters(vertx, Clock.systemUTC(), Map.of(Protocol.OPENAI, throwing)), vertx));
+                assertThat(sink.answer.get(5, TimeUnit.SECONDS)).isEqualTo(500);
+                assertThat(sink.body).contains("internal_error");
+                assertNothingHeld(gateway, key);
+                Thread.sleep(600); // past the response timeout: a timer left armed would now blame the provider
+                JsonNode endpoint = Json.parse(gateway.get("/api/v1/models/test/embed/endpoints").body())
+                        .path("data").path("endpoints").get(0);
+                assertThat(endpoint.path("uptime_last_5m").isNull()).as(endpoint.toString()).isTrue();
+                assertThat(upstream.requestCount()).isZero();
+            } finally {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** A stream that fails on our side as it is started. */
     private static final class FailingStream implements ChunkStream {
         @Override
