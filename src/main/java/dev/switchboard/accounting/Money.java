@@ -1,6 +1,7 @@
 package dev.switchboard.accounting;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
@@ -16,6 +17,15 @@ public final class Money {
     /** USD to pico-dollars, rounding half up past the twelfth decimal. */
     public static long toPico(BigDecimal usd) {
         return usd.setScale(SCALE, RoundingMode.HALF_UP).unscaledValue().longValueExact();
+    }
+
+    /**
+     * As {@link #toPico}, but an amount past what a {@code long} holds (about 9.2 million USD) is
+     * {@link Long#MAX_VALUE}: a worst case that large fits no limit anyway.
+     */
+    public static long toPicoSaturated(BigDecimal usd) {
+        BigInteger pico = usd.setScale(SCALE, RoundingMode.HALF_UP).unscaledValue();
+        return pico.bitLength() < 64 ? pico.longValue() : pico.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
     public static BigDecimal toUsd(long pico) {

@@ -25,8 +25,15 @@ public record Usage(long promptTokens, long completionTokens, long cachedTokens,
      */
     public static Usage fromAnthropic(long inputTokens, long outputTokens, long cacheReadInputTokens,
                                       long cacheCreationInputTokens) {
-        return new Usage(inputTokens + cacheReadInputTokens + cacheCreationInputTokens, outputTokens,
+        // saturating: absurd counts must not wrap negative (they are then refused as implausible)
+        long prompt = saturatedSum(saturatedSum(inputTokens, cacheReadInputTokens), cacheCreationInputTokens);
+        return new Usage(prompt, outputTokens,
                 cacheReadInputTokens, cacheCreationInputTokens, 0, false);
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     public static Usage of(long promptTokens, long completionTokens) {
@@ -34,7 +41,7 @@ public record Usage(long promptTokens, long completionTokens, long cachedTokens,
     }
 
     public long totalTokens() {
-        return promptTokens + completionTokens;
+        return saturatedSum(promptTokens, completionTokens);
     }
 
     /** Prompt tokens billed at the full prompt price. */

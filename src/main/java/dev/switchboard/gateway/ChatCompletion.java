@@ -77,7 +77,7 @@ final class ChatCompletion {
         this.generationId = GenerationIds.next(gateway.clock());
         this.promptSize = new PromptSize(request);
         this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
-                request.user(), generationId);
+                request.choices(), request.user(), generationId);
         this.telemetry = new RequestTelemetry(gateway, sink, "chat",
                 route(request), request.model(),
                 generationId, caller, attribution, request.stream(), parent);
@@ -103,8 +103,8 @@ final class ChatCompletion {
                 if (refused == null) {
                     refused = accounting.reserve(plan, promptSize, this::tokenizer);
                 }
-            } catch (GatewayError e) {
-                refused = e;
+            } catch (RuntimeException e) {
+                refused = FailurePolicy.unexpected(e, generationId);
             }
         }
         if (refused != null) {
@@ -157,11 +157,49 @@ final class ChatCompletion {
         attempt.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
         armWaitTimer(attempt);
         ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
-        if (request.stream()) {
-            adapter.stream(call).onComplete(result -> streamOpened(attempt, result));
-        } else {
-            adapter.complete(call).onComplete(result -> completed(attempt, result));
+        try {
+            if (request.stream()) {
+                adapter.stream(call).onComplete(result -> guarded(attempt, () -> streamOpened(attempt, result)));
+            } else {
+                adapter.complete(call).onComplete(result -> guarded(attempt, () -> completed(attempt, result)));
+            }
+        } catch (RuntimeException e) {
+            notSent(attempt, e);
         }
+    }
+
+    /**
+     * Runs a step of {@code attempt} that must never leave the request hanging: an exception on our
+     * side before the request ended ends it, giving back what it took (the client gets a 500).
+     */
+    private void guarded(Attempt attempt, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (finished) {
+                throw e;
+            }
+            current = null;
+            attempt.stopTimer(vertx);
+            endWait(attempt);
+            attempt.cancel.cancel();
+            fail(FailurePolicy.unexpected(e, generationId));
+        }
+    }
+
+    /**
+     * The adapter threw while preparing the upstream call (building its body): nothing reached the
+     * provider, so its health is untouched; the request ends here and gives back all it took.
+     */
+    private void notSent(Attempt attempt, RuntimeException e) {
+        if (attempt != current || finished) {
+            return;
+        }
+        current = null;
+        attempt.stopTimer(vertx);
+        endWait(attempt);
+        attempt.cancel.cancel();
+        fail(FailurePolicy.unexpected(e, generationId));
     }
 
     private void completed(Attempt attempt, AsyncResult<byte[]> result) {

@@ -67,7 +67,7 @@ final class Embeddings {
         this.generationId = GenerationIds.next(gateway.clock());
         this.largestInput = new InputSize(request, true);
         this.allInputs = new InputSize(request, false);
-        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, 0L, request.user(), generationId);
+        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, 0L, 1, request.user(), generationId);
         this.telemetry = new RequestTelemetry(gateway, sink, "embeddings", "/v1/embeddings", request.model(),
                 generationId, caller, attribution, false, parent);
     }
@@ -81,8 +81,8 @@ final class Embeddings {
                 if (refused == null) {
                     refused = accounting.reserve(plan, allInputs, this::tokenizer);
                 }
-            } catch (GatewayError e) {
-                refused = e;
+            } catch (RuntimeException e) {
+                refused = FailurePolicy.unexpected(e, generationId);
             }
         }
         if (refused != null) {
@@ -136,8 +136,15 @@ final class Embeddings {
             }
         });
         ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
-        adapter.embed(call, request.toUpstream(endpoint.upstreamModel()))
-                .onComplete(result -> completed(endpoint, result));
+        try {
+            adapter.embed(call, request.toUpstream(endpoint.upstreamModel()))
+                    .onComplete(result -> completed(endpoint, result));
+        } catch (RuntimeException e) {
+            // nothing reached the provider: its health is untouched, and the request gives back all it took
+            current = null;
+            signal.cancel();
+            fail(FailurePolicy.unexpected(e, generationId));
+        }
     }
 
     private void completed(Endpoint endpoint, AsyncResult<byte[]> result) {

@@ -2,12 +2,17 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.providers.UpstreamFailure;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a failed attempt means for the request: try the next endpoint, or answer the client now.
@@ -17,7 +22,27 @@ import java.util.Map;
  * except a context-length error, which a larger endpoint may not have.
  */
 final class FailurePolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(FailurePolicy.class);
+
     private FailurePolicy() {
+    }
+
+    /**
+     * The client's error for an exception thrown on our side after admission (reading the request,
+     * building an upstream body): a 400 when the request is at fault, else a 500 whose cause is
+     * logged once. Neither is the provider's fault.
+     */
+    static GatewayError unexpected(RuntimeException e, String generationId) {
+        return switch (e) {
+            case GatewayError error -> error;
+            case InvalidRequestException invalid -> GatewayError.badRequest(invalid.param(), invalid.getMessage());
+            case MalformedJsonException malformed -> GatewayError.badRequest(null, malformed.getMessage());
+            default -> {
+                LOG.error("Request {} failed inside Switchboard before reaching a provider", generationId, e);
+                yield GatewayError.internal("Switchboard failed to prepare the request (generation " + generationId
+                        + "); nothing was charged");
+            }
+        };
     }
 
     static boolean tryNextEndpoint(UpstreamFailure failure) {
@@ -27,6 +52,17 @@ final class FailurePolicy {
         int status = error.status();
         return status >= 500 || status == 408 || status == 409 || status == 429 || status == 401 || status == 403
                 || status == 404 || "context_length_exceeded".equals(error.code());
+    }
+
+    /**
+     * Whether an error status describes the client's request rather than the endpoint: any 4xx but
+     * 401/403/404 (this endpoint's key or model name), 408 and 409 (its state) and 429 (its load).
+     * A context-length error is the request's too, although a larger endpoint may still serve it.
+     */
+    static boolean clientsFault(UpstreamFailure.ErrorStatus error) {
+        int status = error.status();
+        return status >= 400 && status < 500 && status != 401 && status != 403 && status != 404 && status != 408
+                && status != 409 && status != 429;
     }
 
     /** The client's error for a failure that is not retried: the provider's status and message. */

@@ -193,7 +193,7 @@ public final class Gateway {
                 stats.rateLimited(endpoint.id());
                 return;
             }
-            if (error.status() >= 400 && error.status() < 500 && !FailurePolicy.tryNextEndpoint(failure)) {
+            if (FailurePolicy.clientsFault(error)) {
                 return;
             }
         }

@@ -33,6 +33,8 @@ final class RequestAccounting {
     private final Attribution attribution;
     /** The most output the request may produce (null: up to the endpoint's maximum). */
     private final Long maxTokens;
+    /** How many choices ({@code n}) the request generates, each up to {@link #maxTokens}. */
+    private final long choices;
     private final String user;
     private final String generationId;
     private final long startMillis;
@@ -57,12 +59,13 @@ final class RequestAccounting {
         }
     }
 
-    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, String user,
-                      String generationId) {
+    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, long choices,
+                      String user, String generationId) {
         this.accounts = accounts;
         this.caller = caller;
         this.attribution = attribution;
         this.maxTokens = maxTokens;
+        this.choices = choices;
         this.user = user;
         this.generationId = generationId;
         this.startMillis = accounts.clock().millis();
@@ -81,7 +84,7 @@ final class RequestAccounting {
 
     /**
      * Applies the key's requests- and tokens-per-minute; tokens are the prompt plus the most output
-     * any planned endpoint may produce (the requested output, cut to each endpoint's limit).
+     * any planned endpoint may produce (the requested output, cut to each endpoint's limit, times {@code n}).
      */
     GatewayError limitRate(Function<String, Long> promptTokens, String tokenizer, List<Endpoint> plan) {
         KeyRecord key = caller.key();
@@ -116,13 +119,13 @@ final class RequestAccounting {
         for (Endpoint e : plan) {
             most = Math.max(most, e.outputLimit(maxTokens));
         }
-        return most;
+        return Math.multiplyHigh(most, choices) != 0 ? Long.MAX_VALUE : most * choices;
     }
 
     /**
      * Reserves the worst case over the endpoints that may serve: prompt × prompt price + maximum
      * output × completion price + request fee, the output being the requested one cut to each
-     * endpoint's own limit (what that endpoint is asked for). The cheap prompt bound is tried first; only if it
+     * endpoint's own limit (what that endpoint is asked for), once per choice ({@code n}). The cheap prompt bound is tried first; only if it
      * does not fit are the tokens counted.
      */
     GatewayError reserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers) {
@@ -153,13 +156,12 @@ final class RequestAccounting {
         long worst = 0;
         for (Endpoint e : plan) {
             long prompt = promptTokens.apply(e);
-            long output = maxTokens != null ? e.outputLimit(maxTokens)
-                    : e.maxOutputTokens() != null ? e.maxOutputTokens() : Math.max(0, e.contextLength() - prompt);
+            long output = Metering.mostOutput(e, maxTokens, choices, prompt);
             Pricing p = e.pricing();
             BigDecimal usd = p.prompt().multiply(BigDecimal.valueOf(prompt))
                     .add(p.completion().multiply(BigDecimal.valueOf(output)))
                     .divide(BigDecimal.valueOf(1_000_000)).add(p.requestOrZero());
-            worst = Math.max(worst, Money.toPico(usd));
+            worst = Math.max(worst, Money.toPicoSaturated(usd));
         }
         return worst;
     }

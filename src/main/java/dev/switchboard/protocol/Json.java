@@ -2,6 +2,7 @@ package dev.switchboard.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -55,8 +57,10 @@ public final class Json {
 
     /** Parses a client's body: malformed JSON is a {@link MalformedJsonException} with its line and column. */
     public static JsonNode parseRequest(byte[] json) {
-        try {
-            return MAPPER.readTree(json);
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            JsonMembers.requireUtf8(parser);
+            JsonNode root = MAPPER.readTree(parser);
+            return root != null ? root : MissingNode.getInstance();
         } catch (StreamReadException e) {
             throw JsonMembers.malformed(e);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class JsonMembers {
 
     public static Scanned scanDocument(byte[] json, Inspector inspector) {
         try (JsonParser parser = Json.FACTORY.createParser(json)) {
+            requireUtf8(parser);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedJsonException("expected a JSON object", 1, 1);
             }
@@ -103,6 +105,7 @@ public final class JsonMembers {
      */
     public static boolean visit(byte[] json, Inspector inspector) {
         try (JsonParser parser = Json.FACTORY.createParser(json)) {
+            requireUtf8(parser);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedJsonException("expected a JSON object", 1, 1);
             }
@@ -123,6 +126,17 @@ public final class JsonMembers {
             throw malformed(e);
         } catch (IOException e) {
             throw new MalformedJsonException(e.getMessage(), 0, 0);
+        }
+    }
+
+    /**
+     * Refuses a body Jackson detected as UTF-16 or UTF-32 (by its BOM or its zero bytes): JSON
+     * exchanged between systems is UTF-8 (RFC 8259 §8.1), and member positions are byte offsets
+     * only for UTF-8, so any other encoding would be forwarded cut at the wrong places.
+     */
+    static void requireUtf8(JsonParser parser) {
+        if (!(parser instanceof UTF8StreamJsonParser)) {
+            throw new MalformedJsonException("Invalid JSON: the body must be encoded in UTF-8 (RFC 8259 section 8.1)", 1, 1);
         }
     }
 

@@ -38,6 +38,12 @@ public final class ProviderAdapters {
         adapters.put(Protocol.DEMO, new DemoAdapter(vertx, clock));
     }
 
+    /** As above, with {@code replaced} adapters in place of the built-in ones (tests: an adapter that fails in a given way). */
+    public ProviderAdapters(Vertx vertx, Clock clock, Map<Protocol, ProviderAdapter> replaced) {
+        this(vertx, clock);
+        adapters.putAll(replaced);
+    }
+
     public ProviderAdapter forProtocol(Protocol protocol) {
         ProviderAdapter adapter = adapters.get(protocol);
         if (adapter == null) {

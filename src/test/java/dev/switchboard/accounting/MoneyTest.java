@@ -63,4 +63,12 @@ class MoneyTest {
         assertThat(Money.toPico(new BigDecimal("1234567.890123456789")) + 1)
                 .isEqualTo(Money.toPico(new BigDecimal("1234567.890123456790")));
     }
+
+    /** A worst case past what a long holds fits no limit: it saturates instead of throwing. */
+    @Test
+    void saturatesAmountsBeyondALongWhenAsked() {
+        assertThat(Money.toPicoSaturated(new BigDecimal("1e30"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(Money.toPicoSaturated(new BigDecimal("-1e30"))).isEqualTo(Long.MIN_VALUE);
+        assertThat(Money.toPicoSaturated(new BigDecimal("0.0000000000015"))).isEqualTo(2);
+    }
 }

@@ -33,4 +33,13 @@ class UsageTest {
         assertThatThrownBy(() -> new Usage(0, 0, 0, -1, 0, false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Usage(0, 0, 0, 0, -1, false)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A provider reporting absurd Anthropic counts must not wrap the canonical prompt negative. */
+    @Test
+    void absurdAnthropicCountsSaturateInsteadOfWrapping() {
+        long absurd = 9_000_000_000_000_000_000L;
+        Usage usage = Usage.fromAnthropic(absurd, absurd, absurd, absurd);
+        assertThat(usage.promptTokens()).isEqualTo(Long.MAX_VALUE);
+        assertThat(usage.totalTokens()).isEqualTo(Long.MAX_VALUE);
+    }
 }

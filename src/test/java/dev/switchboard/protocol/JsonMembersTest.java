@@ -180,4 +180,27 @@ class JsonMembersTest {
                     assertThat(e.column()).isEqualTo(1);
                 });
     }
+
+    /**
+     * Jackson reads UTF-16 and UTF-32 too, but then reports character offsets, not byte offsets, and
+     * the members would be cut at the wrong places: any encoding but UTF-8 is malformed (RFC 8259 §8.1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE"})
+    void refusesEveryEncodingButUtf8(String encoding) {
+        byte[] body = "{\"model\":\"m\",\"messages\":[]}".getBytes(java.nio.charset.Charset.forName(encoding));
+        assertThatThrownBy(() -> JsonMembers.scan(body, IGNORE)).isInstanceOf(MalformedJsonException.class)
+                .hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> JsonMembers.visit(body, IGNORE)).isInstanceOf(MalformedJsonException.class);
+        assertThatThrownBy(() -> Json.parseRequest(body)).isInstanceOf(MalformedJsonException.class);
+    }
+
+    @Test
+    void acceptsUtf8WithAByteOrderMarkAtItsByteOffsets() {
+        byte[] json = "\uFEFF{\"a\":1,\"b\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        List<Member> members = JsonMembers.scan(json, IGNORE);
+        assertThat(new String(json, members.get(1).start(), members.get(1).end() - members.get(1).start(),
+                StandardCharsets.UTF_8)).isEqualTo("\"b\":\"x\"");
+        assertThat(Json.parseRequest(json).path("b").asText()).isEqualTo("x");
+    }
 }

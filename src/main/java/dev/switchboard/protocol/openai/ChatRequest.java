@@ -40,6 +40,7 @@ public final class ChatRequest {
     private final Long maxTokens;
     private final Long requestedMaxTokens;
     private final Long requestedMaxCompletionTokens;
+    private final long choices;
     private final ProviderPreferences provider;
     private final Set<String> parameters;
     private final Member messages;
@@ -62,6 +63,7 @@ public final class ChatRequest {
         this.maxTokens = d.maxCompletionTokens != null ? d.maxCompletionTokens : d.maxTokens;
         this.requestedMaxTokens = d.maxTokens;
         this.requestedMaxCompletionTokens = d.maxCompletionTokens;
+        this.choices = d.choices;
         this.provider = d.provider == null ? ProviderPreferences.NONE : d.provider;
         this.parameters = Set.copyOf(d.parameters);
         this.messages = members.stream().filter(m -> m.name().equals("messages")).findFirst().orElseThrow();
@@ -130,6 +132,11 @@ public final class ChatRequest {
     /** {@code max_completion_tokens}, else {@code max_tokens}, else null. */
     public Long maxTokens() {
         return maxTokens;
+    }
+
+    /** {@code n}: how many choices to generate, each up to {@link #maxTokens()} (1 when absent). */
+    public long choices() {
+        return choices;
     }
 
     public ProviderPreferences provider() {
@@ -286,6 +293,7 @@ public final class ChatRequest {
         ObjectNode streamOptions;
         Long maxTokens;
         Long maxCompletionTokens;
+        long choices = 1;
         ProviderPreferences provider;
         final Set<String> parameters = new LinkedHashSet<>();
         boolean sawMessages;
@@ -306,6 +314,7 @@ public final class ChatRequest {
                 case "stream_options" -> streamOptions = nullOr(t) ? null : object(p, name);
                 case "max_tokens" -> maxTokens = nullOr(t) ? null : count(p, name);
                 case "max_completion_tokens" -> maxCompletionTokens = nullOr(t) ? null : count(p, name);
+                case "n" -> choices = nullOr(t) ? 1 : choices(p);
                 case "provider" -> provider = nullOr(t) ? null : ProviderPreferencesDecoder.decode(object(p, name));
                 case "tools" -> hasTools = readTools(p, t);
                 case "response_format" -> hasResponseFormat = !nullOr(t);
@@ -452,6 +461,15 @@ public final class ChatRequest {
             if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     || p.getLongValue() < 0) {
                 throw new JsonMembers.InvalidMember(name, name + ": expected a non-negative integer");
+            }
+            return p.getLongValue();
+        }
+
+        /** OpenAI generates between 1 and 128 choices; credit reservations multiply the output by it. */
+        private static long choices(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    || p.getLongValue() < 1 || p.getLongValue() > 128) {
+                throw new JsonMembers.InvalidMember("n", "n: expected an integer from 1 to 128");
             }
             return p.getLongValue();
         }
