@@ -3,11 +3,9 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.accounting.CostCalculator;
-import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.accounting.Usage;
 import dev.switchboard.accounting.UsageJson;
 import dev.switchboard.catalog.Endpoint;
-import dev.switchboard.protocol.openai.ChatRequest;
 
 import java.math.BigDecimal;
 import java.util.function.LongSupplier;
@@ -27,15 +25,17 @@ final class Metering {
         this.upstreamUsage = upstreamUsage;
     }
 
-    /** {@code estimatedCompletionTokens} is asked only when the upstream reported no usage. */
-    static Metering of(JsonNode upstreamUsage, Endpoint endpoint, String tokenizer, ChatRequest request,
+    /**
+     * {@code estimatedPromptTokens} and {@code estimatedCompletionTokens} are asked only when the
+     * upstream reported no usage; the prompt's count is usually known from admission already.
+     */
+    static Metering of(JsonNode upstreamUsage, Endpoint endpoint, LongSupplier estimatedPromptTokens,
                        LongSupplier estimatedCompletionTokens) {
         Usage usage;
         if (upstreamUsage != null && upstreamUsage.isObject() && upstreamUsage.has("prompt_tokens")) {
             usage = UsageJson.read(upstreamUsage);
         } else {
-            long prompt = TokenCounter.countPrompt(request.messages(), request.field("tools"), tokenizer);
-            usage = new Usage(prompt, estimatedCompletionTokens.getAsLong(), 0, 0, 0, true);
+            usage = new Usage(estimatedPromptTokens.getAsLong(), estimatedCompletionTokens.getAsLong(), 0, 0, 0, true);
             upstreamUsage = null;
         }
         return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), upstreamUsage);
