@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.switchboard.testing.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,6 +130,42 @@ class EventLoopBlockingTest {
         assertThat(keyInfo.path("reserved").decimalValue()).as("nothing stays reserved").isZero();
 
         assertThat(blocked).as("Vert.x's blocked-thread checker at %d ms", MAX_LOOP_MS).isEmpty();
+    }
+
+    @Test
+    void aClientThatLeavesWhileItsPromptIsCountedReleasesItsLedgerSlotAndReachesNoProvider() throws Exception {
+        AccountsApi.Created key = AccountsApi.createKey(gateway, "{\"name\": \"leaves\", \"limit\": 100,"
+                + " \"rate_limit\": {\"tokens_per_minute\": 50000000}}");
+        upstream.always(FakeUpstream.hang());
+        byte[] body = Json.bytes(Json.object().put("model", MODEL).put("max_tokens", 16).set("messages",
+                Json.MAPPER.createArrayNode().add(Json.object().put("role", "user").put("content", prose(8 * 1024 * 1024)))));
+
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + key.secret() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            // admitted: the request holds a ledger slot while its prompt is counted (seconds for 8 MiB)
+            AccountsApi.poll(EventLoopBlockingTest.this::ledgerSlotsInUse, used -> used == 1);
+        }
+        long left = System.nanoTime();
+        AccountsApi.poll(EventLoopBlockingTest.this::ledgerSlotsInUse, used -> used == 0);
+        System.out.printf("ledger slot released %d ms after the client left%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left));
+
+        assertThat(upstream.requestCount()).as("nothing was sent for a client that left").isZero();
+        JsonNode keyInfo = Json.parse(gateway.call("GET", "/api/v1/key", key.secret(), null).body()).path("data");
+        assertThat(keyInfo.path("usage").decimalValue()).isZero();
+        assertThat(keyInfo.path("reserved").decimalValue()).as("nothing stays reserved").isZero();
+    }
+
+    private long ledgerSlotsInUse() {
+        String metrics = gateway.call("GET", "/metrics", AccountsApi.ADMIN, null).body();
+        Matcher gauge = Pattern.compile("(?m)^switchboard_ledger_queue_depth(?:\\{[^}]*})? ([0-9.]+)").matcher(metrics);
+        assertThat(gauge.find()).as(metrics).isTrue();
+        return (long) Double.parseDouble(gauge.group(1));
     }
 
     private HttpRequest.Builder chat(String secret, byte[] body) {
