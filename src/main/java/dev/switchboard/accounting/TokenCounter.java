@@ -10,6 +10,7 @@ import com.knuddels.jtokkit.api.IntArrayList;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -28,6 +29,16 @@ public final class TokenCounter {
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
     private TokenCounter() {
+    }
+
+    /**
+     * Loads the encodings of {@code tokenizers} (o200k_base takes ~2 s on first use); blocking,
+     * for start-up off the event loop, so that no request pays for it.
+     */
+    public static void warmUp(Collection<String> tokenizers) {
+        for (String tokenizer : tokenizers) {
+            encoding(tokenizer).countTokensOrdinary("warm up");
+        }
     }
 
     public static long count(String text, String tokenizer) {

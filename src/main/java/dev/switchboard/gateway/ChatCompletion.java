@@ -24,12 +24,15 @@ import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteQuery;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -42,6 +45,7 @@ import java.util.stream.Collectors;
 final class ChatCompletion {
     /** Set when the serving endpoint's output limit cut the client's max_tokens (docs/routing.md). */
     static final String CLAMPED_HEADER = "X-Switchboard-Max-Tokens-Clamped";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletion.class);
 
     private final Gateway gateway;
     private final ProviderAdapters adapters;
@@ -96,16 +100,43 @@ final class ChatCompletion {
 
     void run() {
         GatewayError refused = accounting.admit();
-        if (refused == null) {
-            try {
-                plan = plan();
-                refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()), plan);
-                if (refused == null) {
-                    refused = accounting.reserve(plan, promptSize, this::tokenizer);
-                }
-            } catch (RuntimeException e) {
-                refused = FailurePolicy.unexpected(e, generationId);
+        if (refused != null) {
+            fail(refused);
+            return;
+        }
+        if (!promptSize.countsOffLoop()) {
+            admitted();
+            return;
+        }
+        List<String> tokenizers = request.modelsToTry().stream().map(id -> gateway.catalog().find(id))
+                .flatMap(Optional::stream).map(Model::tokenizer).toList();
+        // a large prompt is counted on a worker; routing, rate limits and the reservation then read the counts
+        vertx.executeBlocking(() -> promptSize.countAll(tokenizers), false).onComplete(counted -> {
+            if (counted.failed()) {
+                LOG.error("counting the prompt's tokens failed ({})", generationId, counted.cause());
+                fail(GatewayError.internal("Switchboard could not count the prompt's tokens"));
+            } else if (sink.closed()) {
+                finish();
+                accounting.abandon();
+                telemetry.cancelled(null, null, null);
+            } else {
+                promptSize.remember(counted.result());
+                admitted();
             }
+        });
+    }
+
+    /** Holds a ledger slot: plan, apply the key's rate limits and reserve its credits, then try the first endpoint. */
+    private void admitted() {
+        GatewayError refused;
+        try {
+            plan = plan();
+            refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()), plan);
+            if (refused == null) {
+                refused = accounting.reserve(plan, promptSize, this::tokenizer);
+            }
+        } catch (RuntimeException e) {
+            refused = FailurePolicy.unexpected(e, generationId);
         }
         if (refused != null) {
             fail(refused);
@@ -227,7 +258,7 @@ final class ChatCompletion {
         attempt.stopTimer(vertx);
         endWait(attempt);
         latencyMs = elapsedMs();
-        Metering metering = Metering.of(output.usage(), attempt.endpoint, tokenizer(attempt.endpoint), request,
+        Metering metering = Metering.of(output.usage(), attempt.endpoint, request, () -> promptTokens(attempt.endpoint),
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
         byte[] body = output.rewrite(identity(attempt.endpoint), metering.json());
         finish();
@@ -476,6 +507,11 @@ final class ChatCompletion {
     /** Switchboard's id, the served model and the provider's name, for every output of this endpoint. */
     OutputIdentity identity(Endpoint endpoint) {
         return OutputIdentity.of(generationId, endpoint.model().value(), endpoint.provider().name());
+    }
+
+    /** The prompt's tokens with {@code endpoint}'s tokenizer; a large prompt's were counted off the loop at admission. */
+    long promptTokens(Endpoint endpoint) {
+        return promptSize.tokens(tokenizer(endpoint));
     }
 
     String tokenizer(Endpoint endpoint) {

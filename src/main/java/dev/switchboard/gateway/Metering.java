@@ -3,7 +3,6 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.accounting.CostCalculator;
-import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.accounting.Usage;
 import dev.switchboard.accounting.UsageJson;
 import dev.switchboard.catalog.Endpoint;
@@ -34,20 +33,20 @@ final class Metering {
     static final long MOST_PLAUSIBLE_TOKENS = 100_000_000;
 
     /**
-     * {@code estimatedCompletionTokens} is asked only when the upstream reported no usage, or
-     * usage no generation can have. Output is charged up to what the request allowed (see
+     * {@code estimatedPromptTokens} and {@code estimatedCompletionTokens} are asked only when the
+     * upstream reported no usage, or usage no generation can have; the prompt's count is usually known
+     * from admission already. Output is charged up to what the request allowed (see
      * {@link #mostOutput}): a provider reporting more than {@code max_tokens} × {@code n} is billed
      * at that, so a key's settled cost never passes its reservation by the output.
      */
-    static Metering of(JsonNode upstreamUsage, Endpoint endpoint, String tokenizer, ChatRequest request,
+    static Metering of(JsonNode upstreamUsage, Endpoint endpoint, ChatRequest request, LongSupplier estimatedPromptTokens,
                        LongSupplier estimatedCompletionTokens) {
         Usage usage;
         if (upstreamUsage != null && upstreamUsage.isObject() && upstreamUsage.has("prompt_tokens")
                 && plausible(upstreamUsage)) {
             usage = UsageJson.read(upstreamUsage);
         } else {
-            long prompt = TokenCounter.countPrompt(request.messages(), request.field("tools"), tokenizer);
-            usage = new Usage(prompt, estimatedCompletionTokens.getAsLong(), 0, 0, 0, true);
+            usage = new Usage(estimatedPromptTokens.getAsLong(), estimatedCompletionTokens.getAsLong(), 0, 0, 0, true);
             upstreamUsage = null;
         }
         usage = withOutputAllowed(usage, endpoint, request);

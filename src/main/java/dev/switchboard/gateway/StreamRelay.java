@@ -218,7 +218,7 @@ final class StreamRelay implements ChunkStream.Listener {
     }
 
     private Metering metering() {
-        return Metering.of(upstreamUsage, endpoint, tokenizer, completion.request(),
+        return Metering.of(upstreamUsage, endpoint, completion.request(), () -> completion.promptTokens(endpoint),
                 () -> countedTokens + TokenCounter.count(uncountedText.toString(), tokenizer));
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,6 +24,9 @@ public final class Json {
             // error messages point at the position, not at a copy of the payload
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // Jackson's default caps a string at 20 M characters, less than one prompt in a 32 MiB body
+            // (server.max_body_bytes): a string is never longer than the input holding it, and inputs are bounded
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build();
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)

@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
+import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -86,6 +89,15 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops,
                                           OpenTelemetry openTelemetry) {
+        return start(config, catalog, clock, eventLoops, openTelemetry, new VertxOptions());
+    }
+
+    /**
+     * As above, on Vert.x built from {@code vertxOptions} (the event loop count is set from
+     * {@code eventLoops}); tests lower the blocked-thread checker's thresholds.
+     */
+    public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops,
+                                          OpenTelemetry openTelemetry, VertxOptions vertxOptions) {
         Store store;
         try {
             store = Stores.open(config.storage().database());
@@ -105,13 +117,21 @@ public final class SwitchboardServer implements AutoCloseable {
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
         Observability observability = Observability.start(config.observability(), openTelemetry);
-        VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops);
+        VertxOptions options = new VertxOptions(vertxOptions).setEventLoopPoolSize(loops);
         var builder = Vertx.builder();
         if (observability.vertxMetrics() != null) {
             options.setMetricsOptions(new MetricsOptions().setEnabled(true));
             builder.withMetrics(observability.vertxMetrics());
         }
         Vertx vertx = builder.with(options).withTransport(transport).build();
+        // the first count would load the encodings (~2 s for o200k_base) on an event loop: load them now, alongside
+        // the listeners, and be ready only once they are in
+        Set<String> tokenizers = new HashSet<>();
+        catalog.models().forEach(model -> tokenizers.add(model.tokenizer()));
+        Future<Void> tokenizersLoaded = vertx.executeBlocking(() -> {
+            TokenCounter.warmUp(tokenizers);
+            return null;
+        }, false);
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
                 observability.metrics(), observability.tracing(), observability.accessLog().enabled());
         StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
@@ -130,6 +150,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server, port, budget, ready::get, clock,
                         observability, ui, responses)));
             }
+            await(tokenizersLoaded);
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
                     transport.name().toLowerCase(java.util.Locale.ROOT), observability);

@@ -8,6 +8,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.server.SwitchboardServer;
+import io.vertx.core.VertxOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +50,18 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, Map.of(), null, clock);
     }
 
+    /** As {@link #start(String)}, on Vert.x built from {@code vertxOptions} (e.g. a stricter blocked-thread checker). */
+    public static TestGateway start(String yaml, VertxOptions vertxOptions) {
+        return start(yaml, Map.of(), null, Clock.systemUTC(), vertxOptions);
+    }
+
     private static TestGateway start(String yaml, Map<String, String> env, io.opentelemetry.api.OpenTelemetry openTelemetry,
                                      Clock clock) {
+        return start(yaml, env, openTelemetry, clock, new VertxOptions());
+    }
+
+    private static TestGateway start(String yaml, Map<String, String> env, io.opentelemetry.api.OpenTelemetry openTelemetry,
+                                     Clock clock, VertxOptions vertxOptions) {
         String full = yaml;
         if (!yaml.contains("server:")) {
             full = "server: { port: 0, stream_keepalive_ms: 60000 }\n" + full;
@@ -63,7 +74,7 @@ public final class TestGateway implements AutoCloseable {
         }
         SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", full);
         Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
-        return new TestGateway(SwitchboardServer.start(config, catalog, clock, 2, openTelemetry));
+        return new TestGateway(SwitchboardServer.start(config, catalog, clock, 2, openTelemetry, vertxOptions));
     }
 
     /** {@code sqlite:} in a new temporary directory (removed when the JVM exits). */
