@@ -66,7 +66,7 @@ class EdgeHardeningTest {
         boolean cut = false;
         try (RawHttp raw = new RawHttp(gateway.port(), 100)) {
             raw.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
-            for (int i = 0; i < 80 && !cut; i++) { // up to 8 s of one header byte every 100 ms
+            for (int i = 0; i < 150 && !cut; i++) { // up to 15 s of one header byte every 100 ms
                 try {
                     raw.write(i % 2 == 0 ? "X" : "-");
                     cut = raw.closedByServer();
@@ -77,18 +77,19 @@ class EdgeHardeningTest {
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(cut).as("closed while trickling").isTrue();
-        assertThat(elapsedMs).isBetween(HEADER_TIMEOUT_MS - 50, HEADER_TIMEOUT_MS + 2_000);
+        // the upper bound leaves room for a busy machine; without the timeout the connection stays open
+        assertThat(elapsedMs).isBetween(HEADER_TIMEOUT_MS - 50, HEADER_TIMEOUT_MS + 8_000);
     }
 
     @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-        try (RawHttp raw = new RawHttp(gateway.port(), 5_000)) {
+        try (RawHttp raw = new RawHttp(gateway.port(), 15_000)) {
             RawHttp.Answer health = raw.exchange("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertThat(health.status()).isEqualTo(200);
             long idleFrom = System.nanoTime();
             assertThat(raw.closedByServer()).isTrue();
             long idleMs = (System.nanoTime() - idleFrom) / 1_000_000;
-            assertThat(idleMs).isBetween(IDLE_TIMEOUT_MS - 50, IDLE_TIMEOUT_MS + 2_000);
+            assertThat(idleMs).isBetween(IDLE_TIMEOUT_MS - 50, IDLE_TIMEOUT_MS + 8_000);
         }
     }
 
