@@ -195,14 +195,14 @@ public final class UsageLedger implements AutoCloseable {
             try {
                 store.setAsideGeneration(row, refused.getMessage());
                 setAside.incrementAndGet();
-                log.warn("the database refused ledger row {} (SQLState {}): set aside in ledger_rejects, its cost is "
+                log.warn("the database refused ledger row {} ({}): set aside in ledger_rejects, its cost is "
                         + "not in the key's stored usage; the other rows are stored", row.id(), refused.sqlState());
                 return;
             } catch (StoreException e) {
                 if (e.dataRefused()) {
                     // cannot happen with the TEXT columns of ledger_rejects; the other rows still go on
-                    log.error("the database refused ledger row {} (SQLState {}) and setting it aside failed too "
-                            + "(SQLState {}): the row is lost", row.id(), refused.sqlState(), e.sqlState());
+                    log.error("the database refused ledger row {} ({}) and setting it aside failed too "
+                            + "({}): the row is lost", row.id(), refused.sqlState(), e.sqlState());
                     return;
                 }
                 if (!sleepBeforeRetry(1, backoff, e)) {
@@ -219,7 +219,7 @@ public final class UsageLedger implements AutoCloseable {
 
     /** False when interrupted (the rows stay unwritten). The store's messages name no row values. */
     private static boolean sleepBeforeRetry(int rows, long backoff, RuntimeException e) {
-        String state = e instanceof StoreException s && s.sqlState() != null ? " (SQLState " + s.sqlState() + ")" : "";
+        String state = e instanceof StoreException s && s.sqlState() != null ? " (" + s.sqlState() + ")" : "";
         log.warn("writing {} ledger rows failed{}, retrying in {} ms: {}", rows, state, backoff,
                 e instanceof StoreException ? e.getMessage() : e.getClass().getName());
         try {

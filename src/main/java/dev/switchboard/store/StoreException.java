@@ -10,7 +10,7 @@ public final class StoreException extends RuntimeException {
     }
 
     /**
-     * @param sqlState    the database's SQLState, or null when there is none
+     * @param sqlState    the database's SQLState (SQLite: its result code's name), or null when there is none
      * @param dataRefused the database refused the values written (SQLState class 22 or 23, or the
      *                    same from SQLite): writing the same rows again cannot succeed
      */
@@ -20,7 +20,7 @@ public final class StoreException extends RuntimeException {
         this.dataRefused = dataRefused;
     }
 
-    /** The database's SQLState (e.g. {@code 22001}: a value too long), or null. */
+    /** The database's SQLState (e.g. {@code 22001}: a value too long; SQLite: {@code SQLITE_CONSTRAINT_NOTNULL}), or null. */
     public String sqlState() {
         return sqlState;
     }

@@ -460,9 +460,14 @@ abstract class JdbcStore implements Store {
             reason = e.getNextException() != null ? e.getNextException()
                     : e.getCause() instanceof SQLException cause ? cause : null;
         }
-        String state = reason != null && reason.getSQLState() != null ? reason.getSQLState() : e.getSQLState();
+        String state = reason != null && errorCode(reason) != null ? errorCode(reason) : errorCode(e);
         String message = reason == null ? "a batch statement failed (SQLState " + state + ")" : firstLine(reason.getMessage());
         return new StoreException("store failed while " + what + ": " + message, e, state, dataRefused(e));
+    }
+
+    /** The database's code for an error: its SQLState. */
+    protected String errorCode(SQLException e) {
+        return e.getSQLState();
     }
 
     private static String firstLine(String message) {

@@ -33,6 +33,12 @@ final class SqliteStore extends JdbcStore {
         return super.dataRefused(e);
     }
 
+    /** SQLite has no SQLState: its result code's name (SQLITE_CONSTRAINT_NOTNULL) says the same. */
+    @Override
+    protected String errorCode(SQLException e) {
+        return e instanceof SQLiteException sqlite ? sqlite.getResultCode().name() : e.getSQLState();
+    }
+
     private static final int SQLITE_TOOBIG = 18;
     private static final int SQLITE_CONSTRAINT = 19;
     private static final int SQLITE_MISMATCH = 20;
