@@ -51,11 +51,6 @@ public final class BoundedBody {
      * body when reading fails, as the status alone says what failed.
      */
     static Future<Buffer> errorPrefix(HttpClientResponse response, int maxBytes) {
-        if (declaredLength(response) > maxBytes) {
-            // nothing of it is needed: the status says what failed; do not read megabytes of HTML
-            response.request().reset();
-            return Future.succeededFuture(Buffer.buffer());
-        }
         return read(response, maxBytes, true).recover(t -> Future.succeededFuture(Buffer.buffer()));
     }
 
