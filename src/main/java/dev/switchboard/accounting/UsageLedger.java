@@ -2,6 +2,7 @@ package dev.switchboard.accounting;
 
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,13 +15,21 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The usage ledger's write path, off the request path: rows go into a bounded in-memory queue and
  * one writer thread stores them in batches, one transaction per batch. A request takes a slot
  * when it is admitted and gives it back when its row is stored (or when it ends without one), so
  * every admitted request has room for its row: when the slots run out, new requests are refused
- * (back-pressure) and nothing already accepted is dropped. A failed write is retried with backoff.
+ * (back-pressure) and nothing already accepted is dropped.
+ *
+ * <p>Faults: every text of a row is cut to its column's size before it is queued
+ * ({@link GenerationRecord#bounded()}). A batch the database refuses for its data is split in
+ * halves until the refused row is alone; that row is set aside ({@link Store#setAsideGeneration},
+ * counted in {@link #setAside()}, one warning naming its generation id) and every other row is
+ * stored. Any other failure (connection lost, permission denied) retries the same batch with
+ * backoff, logging the SQLState and the database's reason, never the statement or its values.
  *
  * <p>Durability window: every {@code flushEvery} the writer stores what has gathered, in
  * transactions of up to {@code batchSize} rows; a {@code kill -9} loses at most the rows of that
@@ -37,6 +46,7 @@ public final class UsageLedger implements AutoCloseable {
     /** Lock-free: the slots bound it, and a request's offer never wakes the writer (which polls on its own clock). */
     private final ConcurrentLinkedQueue<GenerationRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger slots = new AtomicInteger();
+    private final AtomicLong setAside = new AtomicLong();
     /** Rows accepted but not yet committed, so {@code GET /generation} finds them at once. */
     private final ConcurrentHashMap<String, GenerationRecord> unwritten = new ConcurrentHashMap<>();
     private final Thread writer;
@@ -70,7 +80,8 @@ public final class UsageLedger implements AutoCloseable {
     }
 
     /** Stores the row of an admitted request (uses its slot; never blocks: the slot guarantees room). */
-    public void record(GenerationRecord row) {
+    public void record(GenerationRecord unbounded) {
+        GenerationRecord row = unbounded.bounded();
         unwritten.put(row.id(), row);
         if (!writer.isAlive() || !queue.offer(row)) {
             // only after close() (or if a caller skipped admission): keep the row rather than lose it
@@ -104,6 +115,11 @@ public final class UsageLedger implements AutoCloseable {
         return capacity;
     }
 
+    /** Rows the database refused since start, kept in {@code ledger_rejects} instead of the ledger. */
+    public long setAside() {
+        return setAside.get();
+    }
+
     /**
      * Every {@code flushEvery}, writes what has gathered, {@code batchSize} rows per transaction:
      * one transaction for many rows costs far less than one per row, and producers never have to
@@ -135,24 +151,84 @@ public final class UsageLedger implements AutoCloseable {
         }
     }
 
-    /** Keeps trying: rows that were accepted must not be lost to a database hiccup. */
+    /**
+     * Keeps trying: rows that were accepted must not be lost to a database hiccup. A batch refused
+     * for its data is split until the refused row is alone, so it holds up no other row.
+     */
     private void writeWithRetry(List<GenerationRecord> batch) {
         long backoff = 100;
         while (true) {
             try {
                 store.appendGenerations(batch);
                 return;
-            } catch (RuntimeException e) {
-                log.warn("writing {} ledger rows failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    log.error("stopped while {} ledger rows were unwritten", batch.size());
+            } catch (StoreException e) {
+                if (e.dataRefused()) {
+                    split(batch, e);
                     return;
                 }
-                backoff = Math.min(backoff * 2, 30_000);
+                if (!sleepBeforeRetry(batch.size(), backoff, e)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (!sleepBeforeRetry(batch.size(), backoff, e)) {
+                    return;
+                }
             }
+            backoff = Math.min(backoff * 2, 30_000);
+        }
+    }
+
+    /** Writes the halves of a refused batch on their own; a refused single row is set aside. */
+    private void split(List<GenerationRecord> batch, StoreException refused) {
+        if (batch.size() == 1) {
+            setAside(batch.getFirst(), refused);
+            return;
+        }
+        int half = batch.size() / 2;
+        writeWithRetry(batch.subList(0, half));
+        writeWithRetry(batch.subList(half, batch.size()));
+    }
+
+    private void setAside(GenerationRecord row, StoreException refused) {
+        long backoff = 100;
+        while (true) {
+            try {
+                store.setAsideGeneration(row, refused.getMessage());
+                setAside.incrementAndGet();
+                log.warn("the database refused ledger row {} ({}): set aside in ledger_rejects, its cost is "
+                        + "not in the key's stored usage; the other rows are stored", row.id(), refused.sqlState());
+                return;
+            } catch (StoreException e) {
+                if (e.dataRefused()) {
+                    // cannot happen with the TEXT columns of ledger_rejects; the other rows still go on
+                    log.error("the database refused ledger row {} ({}) and setting it aside failed too "
+                            + "({}): the row is lost", row.id(), refused.sqlState(), e.sqlState());
+                    return;
+                }
+                if (!sleepBeforeRetry(1, backoff, e)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (!sleepBeforeRetry(1, backoff, e)) {
+                    return;
+                }
+            }
+            backoff = Math.min(backoff * 2, 30_000);
+        }
+    }
+
+    /** False when interrupted (the rows stay unwritten). The store's messages name no row values. */
+    private static boolean sleepBeforeRetry(int rows, long backoff, RuntimeException e) {
+        String state = e instanceof StoreException s && s.sqlState() != null ? " (" + s.sqlState() + ")" : "";
+        log.warn("writing {} ledger rows failed{}, retrying in {} ms: {}", rows, state, backoff,
+                e instanceof StoreException ? e.getMessage() : e.getClass().getName());
+        try {
+            Thread.sleep(backoff);
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            log.error("stopped while {} ledger rows were unwritten", rows);
+            return false;
         }
     }
 

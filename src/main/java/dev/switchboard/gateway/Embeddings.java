@@ -17,6 +17,7 @@ import dev.switchboard.providers.http.UpstreamHttp;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteQuery;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.stream.Collectors;
 final class Embeddings {
     private final Gateway gateway;
     private final ProviderAdapters adapters;
+    /** Answers up to this size are parsed and written on the event loop (a millisecond); larger ones on a worker. */
+    static final int PARSE_ON_LOOP_BYTES = 1024 * 1024;
+
     private final Vertx vertx;
     private final EmbeddingRequest request;
     private final ClientSink sink;
@@ -155,20 +159,40 @@ final class Embeddings {
             attemptFailed(endpoint, UpstreamHttp.failure(endpoint.id(), result.cause(), "calling"));
             return;
         }
-        ObjectNode body;
-        try {
-            JsonNode parsed = Json.MAPPER.readTree(result.result());
-            if (!(parsed instanceof ObjectNode object) || !object.path("data").isArray()) {
-                attemptFailed(endpoint, new UpstreamFailure.InvalidResponse(endpoint.id(),
-                        "provider answered without a data list"));
-                return;
-            }
-            body = object;
-        } catch (IOException e) {
-            attemptFailed(endpoint, new UpstreamFailure.InvalidResponse(endpoint.id(),
-                    "provider answered with invalid JSON: " + e.getMessage()));
+        stopTimer(); // the answer is here: parsing it is the gateway's time, not the provider's
+        byte[] answer = result.result();
+        if (answer.length <= PARSE_ON_LOOP_BYTES) {
+            parsed(endpoint, answer.length, Future.succeededFuture(parse(endpoint, answer)));
             return;
         }
+        // a large answer (up to the read bound, 64 MiB) would stall every connection of this loop while it is parsed
+        vertx.executeBlocking(() -> parse(endpoint, answer), false).onComplete(tree -> parsed(endpoint, answer.length, tree));
+    }
+
+    /** The answer as a JSON object with a data list; null when it is not one (the attempt failed). */
+    private static Object parse(Endpoint endpoint, byte[] answer) {
+        try {
+            JsonNode parsed = Json.MAPPER.readTree(answer);
+            if (!(parsed instanceof ObjectNode object) || !object.path("data").isArray()) {
+                return new UpstreamFailure.InvalidResponse(endpoint.id(), "provider answered without a data list");
+            }
+            return object;
+        } catch (IOException e) {
+            return new UpstreamFailure.InvalidResponse(endpoint.id(), "provider answered with invalid JSON: " + e.getMessage());
+        }
+    }
+
+    private void parsed(Endpoint endpoint, int answerBytes, AsyncResult<Object> parsed) {
+        if (endpoint != current || finished) {
+            return;
+        }
+        if (parsed.failed() || parsed.result() instanceof UpstreamFailure) {
+            attemptFailed(endpoint, parsed.failed()
+                    ? new UpstreamFailure.InvalidResponse(endpoint.id(), "provider's answer could not be read")
+                    : (UpstreamFailure) parsed.result());
+            return;
+        }
+        ObjectNode body = (ObjectNode) parsed.result();
         upstreamNanos += System.nanoTime() - attemptStart;
         attemptStart = 0;
         long latencyMs = elapsedMs();
@@ -185,9 +209,18 @@ final class Embeddings {
         accounting.settle(new RequestAccounting.Outcome(endpoint, metering, null, null, false, false, latencyMs,
                 failures.size() + 1));
         telemetry.served(endpoint, metering, null, null);
-        if (!sink.closed()) {
-            sink.respond(200, headers(), Json.bytes(body));
+        if (sink.closed()) {
+            return;
         }
+        if (answerBytes <= PARSE_ON_LOOP_BYTES) {
+            sink.respond(200, headers(), Json.bytes(body));
+            return;
+        }
+        vertx.executeBlocking(() -> Json.bytes(body), false).onComplete(bytes -> {
+            if (!sink.closed()) {
+                sink.respond(200, headers(), bytes.succeeded() ? bytes.result() : Json.bytes(body));
+            }
+        });
     }
 
     private void attemptFailed(Endpoint endpoint, UpstreamFailure failure) {

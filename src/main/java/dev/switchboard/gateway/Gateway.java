@@ -99,6 +99,7 @@ public final class Gateway {
             }
         };
         metrics.bindGauges(accounts.ledger()::used, accounts.ledger().capacity(), this::openBreakers);
+        metrics.bindLedgerSetAside(accounts.ledger()::setAside);
     }
 
     /** Endpoints whose circuit breaker is open now (read at scrape time). */

@@ -4,6 +4,7 @@ import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.ProviderId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The operator's meters, in Micrometer: the OpenTelemetry GenAI metrics ({@code gen_ai.*}, names
@@ -213,6 +215,16 @@ public final class GatewayMetrics {
                 .register(registry);
         Gauge.builder("switchboard.circuit_breakers.open", () -> openBreakers.getAsInt())
                 .description("Endpoints whose circuit breaker is open")
+                .register(registry);
+    }
+
+    /** Counts ledger rows the database refused and the ledger set aside (read at scrape time). */
+    public void bindLedgerSetAside(LongSupplier setAside) {
+        if (registry == null) {
+            return;
+        }
+        FunctionCounter.builder("switchboard.ledger.rows.set_aside", setAside, s -> s.getAsLong())
+                .description("Usage ledger rows the database refused, kept in ledger_rejects instead of the ledger")
                 .register(registry);
     }
 

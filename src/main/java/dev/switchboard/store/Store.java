@@ -27,6 +27,13 @@ public interface Store extends AutoCloseable {
     /** Appends ledger rows and adds each row's cost to its key's usage, all in one transaction. */
     void appendGenerations(List<GenerationRecord> batch);
 
+    /**
+     * Keeps a ledger row the database refused ({@link StoreException#dataRefused()}) in
+     * {@code ledger_rejects}, as JSON with the reason, so it is neither lost nor blocking the rows
+     * behind it. Its cost is not added to the key's stored usage.
+     */
+    void setAsideGeneration(GenerationRecord row, String reason);
+
     Optional<GenerationRecord> generation(String id);
 
     /** Cost per key hash of the generations created at or after {@code fromMillis}. */

@@ -89,6 +89,11 @@ final class FaultyStore implements Store {
     }
 
     @Override
+    public void setAsideGeneration(GenerationRecord row, String reason) {
+        store.setAsideGeneration(row, reason);
+    }
+
+    @Override
     public String kind() {
         return store.kind();
     }

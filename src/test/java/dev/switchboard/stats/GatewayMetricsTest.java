@@ -78,6 +78,15 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void countsSetAsideLedgerRowsAtScrapeTime() {
+        long[] setAside = {0};
+        metrics.bindLedgerSetAside(() -> setAside[0]);
+        setAside[0] = 2;
+
+        assertThat(registry.get("switchboard.ledger.rows.set_aside").functionCounter().count()).isEqualTo(2.0);
+    }
+
+    @Test
     void disabledMetricsRecordNothing() {
         GatewayMetrics off = GatewayMetrics.disabled();
 

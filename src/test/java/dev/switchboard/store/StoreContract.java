@@ -456,4 +456,66 @@ public abstract class StoreContract {
                 g.latencyMs(), g.generationTimeMs(), g.streamed(), g.cancelled(), g.finishReason(), g.attempts(),
                 g.maxTokensRequested(), g.maxTokens(), g.droppedTools());
     }
+
+    // ---- refused rows (issue 12, item 5) ----
+
+    /** A row no database takes: its model is NOT NULL. */
+    protected static GenerationRecord withoutModel(GenerationRecord g) {
+        return new GenerationRecord(g.id(), g.createdAt(), g.keyHash(), null, g.providerId(), g.providerName(),
+                g.upstreamId(), g.app(), g.appUrl(), g.externalUser(), g.tokensPrompt(), g.tokensCompletion(),
+                g.tokensCached(), g.tokensCacheWrite(), g.tokensReasoning(), g.usageEstimated(), g.costPico(),
+                g.latencyMs(), g.generationTimeMs(), g.streamed(), g.cancelled(), g.finishReason(), g.attempts(),
+                g.maxTokensRequested(), g.maxTokens(), g.droppedTools());
+    }
+
+    @Test
+    void saysARefusedRowIsADataErrorWithoutNamingItsValues() {
+        store.insertKey(keyWithEverySetting("k", 1));
+        GenerationRecord good = row(startOf(DAY) + 1, "k", 7);
+        GenerationRecord bad = withoutModel(row(startOf(DAY) + 2, "k", 9));
+
+        assertThatThrownBy(() -> store.appendGenerations(List.of(good, bad)))
+                .isInstanceOfSatisfying(StoreException.class, e -> {
+                    assertThat(e.dataRefused()).as("refused for its data: %s", e.getMessage()).isTrue();
+                    assertThat(e.getMessage()).doesNotContain("user-7").doesNotContain("INSERT").doesNotContain(good.id());
+                });
+        assertThat(store.generation(good.id())).as("the whole transaction rolled back").isEmpty();
+        assertThat(store.key("k").orElseThrow().usagePico()).isEqualTo(123_456L);
+    }
+
+    @Test
+    void keepsASetAsideRowWithItsReason() throws Exception {
+        GenerationRecord bad = withoutModel(row(startOf(DAY) + 2, "k", 9));
+
+        store.setAsideGeneration(bad, "store failed while writing the ledger: NOT NULL");
+
+        try (var c = jdbc(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT generation_id, reason, row_json, set_aside_at FROM ledger_rejects")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo(bad.id());
+            assertThat(r.getString(2)).isEqualTo("store failed while writing the ledger: NOT NULL");
+            var json = dev.switchboard.protocol.Json.MAPPER.readTree(r.getString(3));
+            assertThat(json.path("id").asText()).isEqualTo(bad.id());
+            assertThat(json.path("costPico").asLong()).isEqualTo(9);
+            assertThat(json.path("externalUser").asText()).isEqualTo("user-7");
+            assertThat(json.path("model").isNull()).isTrue();
+            assertThat(r.getLong(4)).isPositive();
+            assertThat(r.next()).isFalse();
+        }
+        assertThat(store.generation(bad.id())).isEmpty();
+    }
+
+    /** A plain JDBC connection to the store under test (its schema, for PostgreSQL). */
+    protected java.sql.Connection jdbc() throws java.sql.SQLException {
+        return jdbcOf(url);
+    }
+
+    public static java.sql.Connection jdbcOf(String url) throws java.sql.SQLException {
+        if (url.startsWith("sqlite:")) {
+            return java.sql.DriverManager.getConnection("jdbc:" + url);
+        }
+        String schema = url.substring(url.indexOf("?schema=") + "?schema=".length());
+        return java.sql.DriverManager.getConnection(dev.switchboard.testing.TestStores.POSTGRES_JDBC + "?currentSchema="
+                + schema, "postgres", "");
+    }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
+import dev.switchboard.providers.http.BoundedBody;
 import dev.switchboard.providers.http.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -42,8 +43,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
     @Override
     public Future<byte[]> complete(UpstreamCall call) {
-        return send(call, false).compose(response -> response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+        return send(call, false).compose(response -> BoundedBody.answer(call, response)
                 .compose(body -> completion(call, body)));
     }
 

@@ -9,6 +9,7 @@ import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
+import dev.switchboard.providers.http.BoundedBody;
 import dev.switchboard.providers.http.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -48,8 +49,7 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     @Override
     public Future<byte[]> complete(UpstreamCall call) {
-        return send(call, false).compose(response -> response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+        return send(call, false).compose(response -> BoundedBody.answer(call, response)
                 .compose(body -> completion(call, body)));
     }
 
@@ -84,8 +84,8 @@ public final class GeminiAdapter implements ProviderAdapter {
                     "invalid_request_error", null, e.param(), null, null));
         }
         boolean base64 = "base64".equals(Json.parse(body).path("encoding_format").asText(null));
-        return post(call, method(endpoint, ":batchEmbedContents"), batch, false).compose(response -> response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(endpoint.id(), t, "reading the response")))
+        return post(call, method(endpoint, ":batchEmbedContents"), batch, false)
+                .compose(response -> BoundedBody.answer(call, response)
                 .compose(answer -> {
                     try {
                         return Future.succeededFuture(GeminiEmbeddings.response(answer.getBytes(),

@@ -81,8 +81,8 @@ public final class UpstreamHttp {
 
     /**
      * POSTs {@code body} with the provider's timeouts. Completes with a 2xx response (paused when
-     * {@code stream}, so nothing is read before the stream's reader starts); any other answer is
-     * read whole and fails with what {@code errors} makes of it.
+     * {@code stream}, so nothing is read before the stream's reader starts); any other answer fails
+     * with what {@code errors} makes of it and of its first {@link BoundedBody#MAX_ERROR_BYTES}.
      */
     public Future<HttpClientResponse> exchange(UpstreamCall call, String url, MultiMap headers, byte[] body,
                                                boolean stream, ErrorReader errors) {
@@ -95,8 +95,7 @@ public final class UpstreamHttp {
                         }
                         return Future.succeededFuture(response);
                     }
-                    return response.body()
-                            .recover(t -> Future.succeededFuture(Buffer.buffer()))
+                    return BoundedBody.errorPrefix(response, BoundedBody.MAX_ERROR_BYTES)
                             .compose(errorBody -> Future.failedFuture(errors.read(response, errorBody.getBytes())));
                 });
     }

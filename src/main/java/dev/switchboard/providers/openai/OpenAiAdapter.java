@@ -14,6 +14,7 @@ import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamChunkStream;
+import dev.switchboard.providers.http.BoundedBody;
 import dev.switchboard.providers.http.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -91,8 +92,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     private static Future<byte[]> readBody(UpstreamCall call, HttpClientResponse response) {
-        return response.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.failure(call.endpoint().id(), t, "reading the response")))
+        return BoundedBody.answer(call, response)
                 .map(Buffer::getBytes);
     }
 

@@ -1,5 +1,8 @@
 package dev.switchboard.store.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.store.ActivityRow;
 import dev.switchboard.store.EndpointHistograms;
@@ -11,10 +14,13 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoredResponse;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +40,9 @@ abstract class JdbcStore implements Store {
             + "upstream_id, app, app_url, external_user, tokens_prompt, tokens_completion, tokens_cached, "
             + "tokens_cache_write, tokens_reasoning, usage_estimated, cost_pico, latency_ms, generation_time_ms, "
             + "streamed, cancelled, finish_reason, attempts, max_tokens_requested, max_tokens, dropped_tools";
+
+    /** Set-aside ledger rows are kept as JSON, with the record's own field names. */
+    private static final ObjectMapper REJECT_JSON = JsonMapper.builder().build();
 
     protected final HikariDataSource dataSource;
 
@@ -125,6 +134,23 @@ abstract class JdbcStore implements Store {
                 usage.executeBatch();
             }
             return null;
+        });
+    }
+
+    @Override
+    public void setAsideGeneration(GenerationRecord row, String reason) {
+        String json;
+        try {
+            json = REJECT_JSON.writeValueAsString(row);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a ledger row is always serializable", e);
+        }
+        update("setting aside a ledger row", "INSERT INTO ledger_rejects (set_aside_at, generation_id, reason, row_json) "
+                + "VALUES (?,?,?,?)", s -> {
+            s.setLong(1, System.currentTimeMillis());
+            s.setString(2, row.id());
+            s.setString(3, reason);
+            s.setString(4, json);
         });
     }
 
@@ -374,7 +400,7 @@ abstract class JdbcStore implements Store {
                 return rows;
             }
         } catch (SQLException e) {
-            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+            throw failure(what, e);
         }
     }
 
@@ -383,7 +409,7 @@ abstract class JdbcStore implements Store {
             binder.bind(s);
             return s.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+            throw failure(what, e);
         }
     }
 
@@ -419,8 +445,52 @@ abstract class JdbcStore implements Store {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new StoreException("store failed while " + what + ": " + e.getMessage(), e);
+            throw failure(what, e);
         }
+    }
+
+    /**
+     * The exception to throw for a failed operation. Its message never carries the statement: a
+     * failed JDBC batch names the SQL with the row's values (user ids, app names), and this message
+     * is logged; the database's own reason (first line, no detail) is enough to tell what failed.
+     */
+    private StoreException failure(String what, SQLException e) {
+        SQLException reason = e;
+        if (e instanceof BatchUpdateException) {
+            reason = e.getNextException() != null ? e.getNextException()
+                    : e.getCause() instanceof SQLException cause ? cause : null;
+        }
+        String state = reason != null && errorCode(reason) != null ? errorCode(reason) : errorCode(e);
+        String message = reason == null ? "a batch statement failed (SQLState " + state + ")" : firstLine(reason.getMessage());
+        return new StoreException("store failed while " + what + ": " + message, e, state, dataRefused(e));
+    }
+
+    /** The database's code for an error: its SQLState. */
+    protected String errorCode(SQLException e) {
+        return e.getSQLState();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no reason given)";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    /**
+     * True when the database refused the values themselves (SQLState class 22, data exception, or
+     * 23, integrity constraint): the same rows would fail again, unlike a lost connection.
+     */
+    protected boolean dataRefused(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (x instanceof SQLDataException || x instanceof SQLIntegrityConstraintViolationException
+                    || state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void setLong(PreparedStatement s, int index, Long value) throws SQLException {

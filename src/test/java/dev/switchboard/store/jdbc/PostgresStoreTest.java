@@ -17,6 +17,7 @@ import java.util.List;
 import static dev.switchboard.testing.Generations.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PostgresStoreTest extends StoreContract {
 
@@ -28,6 +29,33 @@ class PostgresStoreTest extends StoreContract {
     @Override
     protected void drop(String url) {
         TestStores.drop(url);
+    }
+
+    @Test
+    void takesABoundedRowWhoseRawValuesItWouldRefuse() {
+        store.insertKey(new dev.switchboard.store.KeyRecord("k", "t", "sk-sb-v1-abc…f12",
+                dev.switchboard.store.KeyRecord.Role.INFERENCE, null, null, null, null, null, false, 0, 1, 1));
+        GenerationRecord g = row(startOf(DAY) + 1, "k", 7);
+        GenerationRecord raw = new GenerationRecord(g.id(), g.createdAt(), g.keyHash(), g.model(), g.providerId(),
+                g.providerName(), "resp_" + "x".repeat(5_000), "app\0name", g.appUrl(), "u".repeat(10_000),
+                g.tokensPrompt(), g.tokensCompletion(), g.tokensCached(), g.tokensCacheWrite(), g.tokensReasoning(),
+                g.usageEstimated(), g.costPico(), g.latencyMs(), g.generationTimeMs(), g.streamed(), g.cancelled(),
+                "f".repeat(100), g.attempts(), g.maxTokensRequested(), g.maxTokens(), g.droppedTools());
+
+        assertThatThrownBy(() -> store.appendGenerations(List.of(raw)))
+                .isInstanceOfSatisfying(dev.switchboard.store.StoreException.class, e -> {
+                    assertThat(e.dataRefused()).isTrue();
+                    assertThat(e.sqlState()).startsWith("22");
+                    assertThat(e.getMessage()).doesNotContain("uuuu");
+                });
+
+        store.appendGenerations(List.of(raw.bounded()));
+        GenerationRecord stored = store.generation(g.id()).orElseThrow();
+        assertThat(stored.externalUser()).hasSize(500);
+        assertThat(stored.upstreamId()).hasSize(200);
+        assertThat(stored.finishReason()).hasSize(40);
+        assertThat(stored.app()).isEqualTo("appname");
+        assertThat(store.key("k").orElseThrow().usagePico()).isEqualTo(7);
     }
 
     @Test
