@@ -272,6 +272,10 @@ final class StreamRelay implements ChunkStream.Listener {
     private void resume() {
         pausedByClient = false;
         lastChunkNanos = System.nanoTime();
+        if (watchdog >= 0) { // armed for the budget alone while paused: due for the idle limit again
+            stopWatchdog();
+            armWatchdog(lastChunkNanos);
+        }
         stream.resume();
     }
 
