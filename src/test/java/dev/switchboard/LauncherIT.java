@@ -2,6 +2,11 @@ package dev.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.store.GenerationRecord;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.jdbc.Stores;
+import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -81,6 +88,86 @@ class LauncherIT {
         assertThat(list.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(list.exitValue()).as(listed).isZero();
         assertThat(listed).contains("default").contains("admin").contains("active");
+    }
+
+    /**
+     * Issue 12, item 1, as an operator sees it: SIGTERM to a real gateway process while streams from an
+     * HTTP upstream are in flight. New connections are refused at once; every stream still ends with
+     * its usage and [DONE]; the process exits and the store holds every generation.
+     */
+    @Test
+    void sigtermLetsStreamsInFlightFinish(@TempDir Path workDir) throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            // 13 events 200 ms apart: each stream runs about 2.6 s
+            upstream.always(FakeUpstream.sseEvents(Fixtures.text("openai/chat_stream_text.sse"), 200));
+            Files.writeString(workDir.resolve("switchboard.yaml"), """
+                    auth: { require_keys: false }
+                    server: { shutdown_grace_ms: 15000 }
+                    providers:
+                      - id: alpha
+                        name: Alpha
+                        protocol: openai
+                        base_url: %s
+                        api_key: sk-provider-alpha
+                        data_policy: { training: false, retention_days: 0 }
+                    models:
+                      - id: test/model
+                        name: "Test: model"
+                        context_length: 100000
+                        max_output_tokens: 4096
+                        tokenizer: o200k_base
+                        pricing: { prompt: 2, completion: 8 }
+                        endpoints: [ { provider: alpha, upstream_model: upstream-alpha } ]
+                    """.formatted(upstream.baseUrl()));
+            int port = freePort();
+            ProcessBuilder builder = new ProcessBuilder(PROJECT.resolve("switchboard").toString(), "serve", "--port", Integer.toString(port))
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("out.log").toFile());
+            Process process = builder.start();
+            List<java.util.concurrent.CompletableFuture<String>> streams = new ArrayList<>();
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                waitUntilReady(http, port, process, workDir.resolve("out.log"));
+                for (int i = 0; i < 4; i++) {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"test/model\",\"stream\":true,"
+                                    + "\"messages\":[{\"role\":\"user\",\"content\":\"stream " + i + "\"}]}")).build();
+                    streams.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::body));
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (upstream.requestCount() < streams.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(upstream.requestCount()).as("every stream reached the upstream").isEqualTo(streams.size());
+                Thread.sleep(300); // the first chunks are out
+            } finally {
+                process.destroy(); // SIGTERM
+            }
+            Thread.sleep(700); // past the 200 ms /readyz window and the moment the old stop cut every stream
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+                throw new AssertionError("a new connection was accepted during the grace");
+            } catch (IOException refused) {
+                // as it should be
+            }
+            List<String> ids = new ArrayList<>();
+            for (var stream : streams) {
+                String body = stream.get(30, TimeUnit.SECONDS);
+                assertThat(body).as("the stream ran to its end").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+                Matcher id = Pattern.compile("\"id\":\"(gen-[^\"]+)\"").matcher(body);
+                assertThat(id.find()).isTrue();
+                ids.add(id.group(1));
+            }
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits after the grace").isTrue();
+            try (Store store = Stores.open("sqlite:" + workDir.resolve("switchboard-data/switchboard.db"))) {
+                for (String id : ids) {
+                    assertThat(store.generation(id)).as("ledger row of %s", id).isPresent()
+                            .get().extracting(GenerationRecord::finishReason).isEqualTo("stop");
+                }
+            }
+        }
     }
 
     @Test

@@ -193,7 +193,8 @@ public final class ConfigLoader {
                 spec.maxConnections() == null ? null : spec.maxConnections().longValue(), d.maxConnections());
         return new SwitchboardConfig.Server(spec.host() == null || spec.host().isBlank() ? d.host() : spec.host(),
                 port, maxBody, keepalive, eventLoops, transport, headerTimeout, idleTimeout, (int) maxConnections,
-                cors(doc, spec.cors()), spec.http2Cleartext() != null && spec.http2Cleartext());
+                cors(doc, spec.cors()), spec.http2Cleartext() != null && spec.http2Cleartext(),
+                positive(doc, "server.shutdown_grace_ms", spec.shutdownGraceMs(), d.shutdownGraceMs()));
     }
 
     /** Origins as browsers send them: scheme, host and an optional port, nothing else; or "*". */

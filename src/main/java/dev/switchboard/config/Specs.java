@@ -18,7 +18,7 @@ public final class Specs {
 
     public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,
                              String transport, Long headerTimeoutMs, Long idleTimeoutMs, Integer maxConnections,
-                             CorsSpec cors, Boolean http2Cleartext) {
+                             CorsSpec cors, Boolean http2Cleartext, Long shutdownGraceMs) {
     }
 
     /** Browser pages allowed to call the API from another origin. */

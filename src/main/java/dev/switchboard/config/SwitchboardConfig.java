@@ -27,18 +27,19 @@ public record SwitchboardConfig(
      * is closed. Past {@code maxConnections} open connections, new ones are refused with a 503.
      * {@code http2Cleartext}: also serve HTTP/2 without TLS (h2c); Vert.x then sees a connection only
      * once its first request head is complete, so the header timeout and the connection limit do not
-     * cover a connection before that.
+     * cover a connection before that. On a graceful stop (SIGTERM), requests in flight get up to
+     * {@code shutdownGraceMs} to finish before the upstream clients close.
      */
     public record Server(String host, int port, long maxBodyBytes, long streamKeepaliveMs, int eventLoops,
                          String transport, long headerTimeoutMs, long idleTimeoutMs, int maxConnections, Cors cors,
-                         boolean http2Cleartext) {
+                         boolean http2Cleartext, long shutdownGraceMs) {
         public static final Server DEFAULT = new Server("127.0.0.1", 8080, 32L * 1024 * 1024, 3_000, 0, "auto",
-                10_000, 60_000, 10_000, Cors.NONE, false);
+                10_000, 60_000, 10_000, Cors.NONE, false, 10_000);
 
         public Server withAddress(String newHost, Integer newPort) {
             return new Server(newHost == null ? host : newHost, newPort == null ? port : newPort, maxBodyBytes,
                     streamKeepaliveMs, eventLoops, transport, headerTimeoutMs, idleTimeoutMs, maxConnections, cors,
-                    http2Cleartext);
+                    http2Cleartext, shutdownGraceMs);
         }
 
         public int eventLoopsOrProcessors() {

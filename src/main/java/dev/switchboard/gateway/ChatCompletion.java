@@ -322,9 +322,12 @@ final class ChatCompletion {
     }
 
     /** Ends the response after a stream completed or broke, with the stream's last events, and settles it. */
-    void streamEnded(Attempt attempt, byte[] last, Metering metering, String upstreamId, String finishReason) {
+    void streamEnded(Attempt attempt, byte[] last, Metering metering, String upstreamId, String finishReason,
+                     boolean providerFault) {
         finish();
-        if ("error".equals(finishReason)) {
+        if ("error".equals(finishReason) && !providerFault) {
+            gateway.stats().cancelled(attempt.endpoint.id()); // the client held the stream paused: not the endpoint's fault
+        } else if ("error".equals(finishReason)) {
             gateway.stats().error(attempt.endpoint.id());
         } else if (latencyMs != null) {
             gateway.stats().success(attempt.endpoint.id(), latencyMs, elapsedMs(), metering.usage().completionTokens(), true);
@@ -490,6 +493,22 @@ final class ChatCompletion {
         if (current != null) {
             current.stopTimer(vertx);
         }
+        if (relay != null) {
+            relay.stopWatchdog();
+        }
+    }
+
+    /** When the request's whole time budget ({@code routing.max_total_ms}) runs out, on {@link System#nanoTime}'s scale. */
+    long deadlineNanos() {
+        return startNanos + TimeUnit.MILLISECONDS.toNanos(maxTotalMs());
+    }
+
+    long maxTotalMs() {
+        return gateway.limits().maxTotalMs();
+    }
+
+    Vertx vertx() {
+        return vertx;
     }
 
     private String modelForErrors() {

@@ -15,6 +15,7 @@ import dev.switchboard.providers.UpstreamFailure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Relays one attempt's chunk stream to the client. Until the first content arrives, chunks
@@ -25,6 +26,12 @@ import java.util.List;
  * or, if the provider broke off, with an error chunk ({@code finish_reason: "error"}) and
  * {@code [DONE]}; never with a silent clean end. Memory stays flat: only pre-content chunks, the
  * provider's usage and a bounded run of not-yet-counted text are kept.
+ *
+ * <p>Once content has begun, one timer per stream (not one per chunk) enforces the provider's
+ * {@code timeouts.idle_ms} between chunks and the request's {@code routing.max_total_ms}: each
+ * network read that carried chunks only notes the time, and the timer, when it fires, either ends
+ * the stream or re-arms itself for the next moment one of the two could be due. While a slow
+ * client holds the upstream paused, the provider is not idle: the idle clock starts again on resume.
  */
 final class StreamRelay implements ChunkStream.Listener {
     /** Pre-content chunks held back at most; one more starts the answer (no fallback after it). */
@@ -50,6 +57,12 @@ final class StreamRelay implements ChunkStream.Listener {
     private String finishReason;
     private String upstreamId;
     private long countedTokens;
+    /** When the last network read that carried chunks was processed. */
+    private long lastChunkNanos;
+    private boolean chunkInBatch;
+    /** True while a slow client holds the upstream paused (back-pressure). */
+    private boolean pausedByClient;
+    private long watchdog = -1;
 
     StreamRelay(ChatCompletion completion, ChatCompletion.Attempt attempt, ChunkStream stream) {
         this.completion = completion;
@@ -95,6 +108,7 @@ final class StreamRelay implements ChunkStream.Listener {
         if (chunk.choiceCount() == 0) {
             return; // the usage chunk (sent at the end) or a choice-less chunk such as Azure's prompt filter results
         }
+        chunkInBatch = true;
         noteGeneratedText(chunk);
         if (chunk.finishReason() != null) {
             finishReason = chunk.finishReason();
@@ -108,6 +122,8 @@ final class StreamRelay implements ChunkStream.Listener {
             // events in a pass-through, a hosted tool's progress): from here on this attempt is the answer
             started = true;
             completion.contentStarted(attempt);
+            lastChunkNanos = System.nanoTime();
+            armWatchdog(lastChunkNanos);
             for (ChatOutput h : held) {
                 write(h);
             }
@@ -119,6 +135,10 @@ final class StreamRelay implements ChunkStream.Listener {
     @Override
     public void onBatchEnd() {
         if (completion.isCurrent(attempt)) {
+            if (chunkInBatch) {
+                chunkInBatch = false;
+                lastChunkNanos = System.nanoTime();
+            }
             flush();
         }
     }
@@ -133,13 +153,14 @@ final class StreamRelay implements ChunkStream.Listener {
                     "provider ended the stream without a finish_reason" + (sawDone ? "" : " or [DONE]"), null));
             return;
         }
+        stopWatchdog();
         Metering metering = metering();
         byte[] last = usageChunk != null
                 ? usageChunk.rewrite(identity, metering.json())
                 : StreamErrors.usageChunk(completion.generationId(), endpoint.model().value(),
                 endpoint.provider().name(), completion.clock(), metering.json());
         endWith(last);
-        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, finishReason);
+        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, finishReason, true);
     }
 
     @Override
@@ -151,6 +172,12 @@ final class StreamRelay implements ChunkStream.Listener {
 
     /** Before content: the attempt failed, fall back. After: end the stream with an error chunk. */
     private void broken(UpstreamFailure failure) {
+        broken(failure, true);
+    }
+
+    /** As above; {@code providerFault} false when the client caused it (it held the stream paused), so the endpoint's health is spared. */
+    private void broken(UpstreamFailure failure, boolean providerFault) {
+        stopWatchdog();
         stream.cancel();
         if (!started) {
             completion.attemptFailed(attempt, failure);
@@ -161,7 +188,48 @@ final class StreamRelay implements ChunkStream.Listener {
                 endpoint.provider().name(), completion.clock(), failure.status(), failure.getMessage(),
                 metering.json());
         endWith(error);
-        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error");
+        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error", providerFault);
+    }
+
+    /** Arms the stream's one timer for the moment the idle limit or the total budget is next due. */
+    private void armWatchdog(long now) {
+        long due = completion.deadlineNanos();
+        if (!pausedByClient) {
+            due = Math.min(due, lastChunkNanos + idleNanos());
+        }
+        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now) + 1);
+        watchdog = completion.vertx().setTimer(delayMs, id -> watchdogFired());
+    }
+
+    private void watchdogFired() {
+        watchdog = -1;
+        if (!completion.isCurrent(attempt)) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - completion.deadlineNanos() >= 0) {
+            broken(new UpstreamFailure.TimedOut(endpoint.id(), "the stream ran past the request's time budget ("
+                    + completion.maxTotalMs() + " ms, routing.max_total_ms)"), !pausedByClient);
+            return;
+        }
+        if (!pausedByClient && now - lastChunkNanos - idleNanos() >= 0) {
+            broken(new UpstreamFailure.TimedOut(endpoint.id(), "no data from the provider for "
+                    + endpoint.provider().timeouts().idleMs() + " ms in the stream (idle timeout)"));
+            return;
+        }
+        armWatchdog(now);
+    }
+
+    /** Stops the stream's timer: it ended, or the request finished otherwise (the client left). */
+    void stopWatchdog() {
+        if (watchdog >= 0) {
+            completion.vertx().cancelTimer(watchdog);
+            watchdog = -1;
+        }
+    }
+
+    private long idleNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(endpoint.provider().timeouts().idleMs());
     }
 
     /** The stream's last chunk (usage or error), then its end. */
@@ -195,8 +263,20 @@ final class StreamRelay implements ChunkStream.Listener {
         pending.reset();
         if (sink.writeQueueFull()) {
             stream.pause();
-            sink.onDrain(stream::resume);
+            pausedByClient = true;
+            sink.onDrain(this::resume);
         }
+    }
+
+    /** The client caught up: read on, and count the provider's idle time from now. */
+    private void resume() {
+        pausedByClient = false;
+        lastChunkNanos = System.nanoTime();
+        if (watchdog >= 0) { // armed for the budget alone while paused: due for the idle limit again
+            stopWatchdog();
+            armWatchdog(lastChunkNanos);
+        }
+        stream.resume();
     }
 
     /** Keeps the generated text for a possible estimate, tokenizing it in bounded runs so memory stays flat. */

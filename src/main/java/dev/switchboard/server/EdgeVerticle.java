@@ -18,8 +18,6 @@ import java.util.function.BooleanSupplier;
  * upstream clients, so a request and its upstream calls stay on one thread.
  */
 final class EdgeVerticle extends VerticleBase {
-    static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
-
     private final Gateway gateway;
     private final SwitchboardConfig.Server settings;
     private final int port;
@@ -70,14 +68,18 @@ final class EdgeVerticle extends VerticleBase {
         return server.listen();
     }
 
+    /**
+     * Graceful: stop accepting, let requests in flight (streams included) finish within
+     * {@code server.shutdown_grace_ms}, and only then close the upstream clients they are using.
+     */
     @Override
     public Future<?> stop() {
-        // graceful: stop accepting, let requests in flight finish, then close
         if (connections != null) {
             connections.stop();
         }
-        return Future.all(server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE),
-                adapters == null ? Future.succeededFuture() : adapters.close());
+        Future<Void> drained = server == null ? Future.succeededFuture()
+                : server.shutdown(java.time.Duration.ofMillis(settings.shutdownGraceMs()));
+        return drained.eventually(() -> adapters == null ? Future.succeededFuture() : adapters.close());
     }
 
     int actualPort() {

@@ -97,7 +97,7 @@ public final class Main implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 log.info("stopping: finishing requests in flight");
-                server.shutdown(Duration.ofSeconds(10));
+                server.shutdown(Duration.ofMillis(effective.server().shutdownGraceMs()));
                 stopLogging();
                 stopped.countDown();
             }, "switchboard-shutdown"));

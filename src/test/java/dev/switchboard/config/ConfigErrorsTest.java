@@ -32,7 +32,7 @@ class ConfigErrorsTest {
                           prot: 8080
                         """, 2, "server.prot",
                         "unknown field (expected one of: cors, event_loops, header_timeout_ms, host, http2_cleartext, idle_timeout_ms, "
-                                + "max_body_bytes, max_connections, port, stream_keepalive_ms, transport)"),
+                                + "max_body_bytes, max_connections, port, shutdown_grace_ms, stream_keepalive_ms, transport)"),
                 arguments("unknown top-level field", """
                         # settings
                         servers: {}

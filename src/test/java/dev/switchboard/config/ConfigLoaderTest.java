@@ -125,7 +125,7 @@ class ConfigLoaderTest {
         SwitchboardConfig config = new ConfigLoader(env).load("switchboard.yaml", DESIGN_EXAMPLE);
 
         assertThat(config.server()).isEqualTo(new SwitchboardConfig.Server("127.0.0.1", 8080, 33_554_432L, 3_000, 0, "auto",
-                10_000, 60_000, 10_000, SwitchboardConfig.Cors.NONE, false));
+                10_000, 60_000, 10_000, SwitchboardConfig.Cors.NONE, false, 10_000));
         assertThat(config.storage()).isEqualTo(
                 new SwitchboardConfig.Storage("sqlite:switchboard-data/switchboard.db", "redis://127.0.0.1:6379", 90));
         assertThat(config.auth()).isEqualTo(new SwitchboardConfig.Auth("sk-admin", true));
