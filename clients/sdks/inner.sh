@@ -5,64 +5,10 @@
 #   WORK, REPO, SDK_MODULES (node_modules of the SDKs), OPENCODE_BIN, NODE_DIR, CASES, CLI_TIMEOUT.
 set -euo pipefail
 
-ip link set lo up
-
-project="$WORK/project"
-mkdir -p "$project"
-hello_text="hello from the fixture file, run $(basename "$WORK")"
-printf '%s\n' "$hello_text" > "$project/hello.txt"
-fake_log="$WORK/fake-upstreams.jsonl"
-gateway_log="$WORK/switchboard.log"
-: > "$fake_log"
-: > "$gateway_log"
-pids=()
-stop_started() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-}
-trap stop_started EXIT
-
-say() { printf '[sdks] %s\n' "$*" >&2; }
-
-# ---- fake upstreams (the ones of clients/run.sh) ----
-node "$REPO/clients/fake-upstreams.mjs" "$WORK/ports.json" "$fake_log" "$project/hello.txt" \
-  > "$WORK/fake-upstreams.out" 2>&1 &
-pids+=($!)
-deadline=$((SECONDS + 15))
-until [[ -s "$WORK/ports.json" ]]; do
-  ((SECONDS < deadline)) || { say "fake upstreams did not start:"; cat "$WORK/fake-upstreams.out" >&2; exit 1; }
-  sleep 0.2
-done
-port_of() { node -p "JSON.parse(require('fs').readFileSync('$WORK/ports.json','utf8')).$1"; }
-chat_port="$(port_of chat)"; anthropic_port="$(port_of anthropic)"; responses_port="$(port_of responses)"
-say "fake upstreams: chat :$chat_port, anthropic :$anthropic_port, responses :$responses_port"
-
-# ---- Switchboard, configured as for clients/run.sh ----
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-port="$(free_port)"
-admin_key="sk-sb-v1-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
-config="$WORK/switchboard.yaml"
-sed -e "s|@PORT@|$port|; s|@DATA@|$WORK/data|" \
-    -e "s|@CHAT@|$chat_port|; s|@ANTHROPIC@|$anthropic_port|; s|@RESPONSES@|$responses_port|" \
-    "$REPO/clients/switchboard.yaml.in" > "$config"
-if ! (cd "$REPO" && ./switchboard check-config "$config") > "$WORK/check-config.out" 2>&1 \
-    && grep -q responses_api "$WORK/check-config.out"; then
-  say "this Switchboard does not know responses_api ($(head -1 "$WORK/check-config.out")); dropping the flags"
-  sed -i '/responses_api:/d' "$config"
-fi
-(cd "$REPO" && SWITCHBOARD_ADMIN_KEY="$admin_key" exec ./switchboard serve --config "$config") >> "$gateway_log" 2>&1 &
-pids+=($!)
-gateway="http://127.0.0.1:$port"
-deadline=$((SECONDS + 90))
-until curl -fs "$gateway/healthz" > /dev/null 2>&1; do
-  if ((SECONDS >= deadline)) || ! kill -0 "${pids[-1]}" 2>/dev/null; then
-    say "Switchboard did not start; its log:"; cat "$gateway_log" >&2; exit 1
-  fi
-  sleep 0.5
-done
-token="$(curl -fsS "$gateway/api/v1/keys" -H "Authorization: Bearer $admin_key" \
-    -d '{"name":"sdk-clients"}' | node -p 'JSON.parse(require("fs").readFileSync(0,"utf8")).key')"
-say "Switchboard on $gateway (log: $gateway_log)"
+SAY_PREFIX=sdks
+source "$REPO/clients/harness.sh"
+start_fakes
+start_gateway sdk-clients
 
 # ---- the clients ----
 scripts="$WORK/scripts"            # the checks next to a node_modules link, so imports resolve
