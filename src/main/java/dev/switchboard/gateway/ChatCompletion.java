@@ -4,9 +4,7 @@ import dev.switchboard.accounting.Caller;
 import dev.switchboard.accounting.TokenCounter;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
-import dev.switchboard.catalog.Protocol;
 import dev.switchboard.protocol.ByteSink;
-import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
@@ -43,8 +41,6 @@ import java.util.stream.Collectors;
  * abandoned attempt can never reach the client.
  */
 final class ChatCompletion {
-    /** Set when the serving endpoint's output limit cut the client's max_tokens (docs/routing.md). */
-    static final String CLAMPED_HEADER = "X-Switchboard-Max-Tokens-Clamped";
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletion.class);
 
     private final Gateway gateway;
@@ -264,7 +260,8 @@ final class ChatCompletion {
         finish();
         gateway.stats().success(attempt.endpoint.id(), latencyMs, latencyMs, metering.usage().completionTokens(), false);
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
-                output.finishReason(), false, false, latencyMs, failures.size() + 1, droppedTools(attempt)));
+                output.finishReason(), false, false, latencyMs, failures.size() + 1,
+                AnswerHeaders.droppedTools(request, attempt.endpoint)));
         telemetry.served(attempt.endpoint, metering, output.upstreamId(), output.finishReason());
         if (!sink.closed()) {
             sink.respond(200, headers(attempt.endpoint), body);
@@ -333,7 +330,8 @@ final class ChatCompletion {
             gateway.stats().success(attempt.endpoint.id(), latencyMs, elapsedMs(), metering.usage().completionTokens(), true);
         }
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
-                false, latencyMs, failures.size() + 1, droppedTools(attempt)));
+                false, latencyMs, failures.size() + 1,
+                AnswerHeaders.droppedTools(request, attempt.endpoint)));
         telemetry.served(attempt.endpoint, metering, upstreamId, finishReason);
         if (!sink.closed()) {
             sink.end(last);
@@ -412,7 +410,8 @@ final class ChatCompletion {
         if (contentStarted && relay != null && attempt != null) {
             Metering soFar = relay.meteringSoFar();
             accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, soFar, relay.upstreamId(),
-                    null, true, true, latencyMs, failures.size() + 1, droppedTools(attempt)));
+                    null, true, true, latencyMs, failures.size() + 1,
+                AnswerHeaders.droppedTools(request, attempt.endpoint)));
             telemetry.cancelled(attempt.endpoint, soFar, relay.upstreamId());
         } else {
             accounting.abandon();
@@ -433,59 +432,21 @@ final class ChatCompletion {
         }
     }
 
-    /**
-     * The headers of the response {@code served} answers: those of {@link #headers()}, and when its
-     * output limit cut the requested one, {@value #CLAMPED_HEADER}: {@code <requested>-><sent>}.
-     */
+    /** The headers of the answer {@code served} gives (null: none yet), with Switchboard's overhead so far. */
     private Map<String, String> headers(Endpoint served) {
-        Long requested = request.maxTokens();
-        Long sent = served.outputLimit(requested);
-        if (requested == null || sent.equals(requested)) {
-            return headers();
-        }
-        Map<String, String> all = new LinkedHashMap<>(headers());
-        all.put(CLAMPED_HEADER, requested + "->" + sent);
-        return all;
+        return AnswerHeaders.of(generationId, overheadUs(), request, served);
     }
 
-    /**
-     * The response headers: the generation id, and the time spent in Switchboard so far without the
-     * time spent waiting for upstreams ({@code X-Switchboard-Overhead-Us}).
-     */
     private Map<String, String> headers() {
+        return headers(null);
+    }
+
+    /** The time spent in Switchboard so far, without the time spent waiting for upstreams. */
+    private long overheadUs() {
         long now = System.nanoTime();
         Attempt waiting = current;
         long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
-        long overheadUs = Math.max(0, (now - startNanos - upstream) / 1_000);
-        Map<String, String> headers = Map.of("X-Generation-Id", generationId, "X-Switchboard-Overhead-Us",
-                Long.toString(overheadUs));
-        String dropped = droppedTools(waiting);
-        if (dropped == null) {
-            return headers;
-        }
-        Map<String, String> all = new LinkedHashMap<>(headers);
-        all.put("X-Switchboard-Dropped-Tools", dropped);
-        return all;
-    }
-
-    /**
-     * The hosted tools a Responses or Messages request offered that the serving endpoint does not run (it
-     * does not speak the client's API itself), comma-separated; null when none were dropped.
-     */
-    private String droppedTools(Attempt serving) {
-        ClientOriginal original = request.original();
-        if (serving == null || original == null || original.hostedTools().isEmpty() || speaksClientApi(serving.endpoint)) {
-            return null;
-        }
-        return String.join(", ", original.hostedTools());
-    }
-
-    /** Whether the endpoint is sent the client's own request (same API), hosted tools and all. */
-    private boolean speaksClientApi(Endpoint endpoint) {
-        return switch (request.original().api()) {
-            case MESSAGES -> endpoint.provider().protocol() == Protocol.ANTHROPIC;
-            case RESPONSES -> endpoint.provider().responsesApi();
-        };
+        return Math.max(0, (now - startNanos - upstream) / 1_000);
     }
 
     private void finish() {
