@@ -56,13 +56,21 @@ public final class Accounts implements AutoCloseable {
     private final ExecutorService storeExecutor;
     private final ScheduledExecutorService maintenance;
     private final KeyDirectory keys;
-    private final LocalCreditBook credits = new LocalCreditBook();
-    private final LocalRateLimiter rateLimiter = new LocalRateLimiter();
+    private final CreditBook credits;
+    private final RateLimiter rateLimiter;
     private final UsageLedger ledger;
     private final String configuredAdminHash;
 
+    /** One node's accounts: credits and rate limits in memory. */
     public Accounts(Store store, Settings settings, Clock clock) {
+        this(store, settings, clock, new LocalCreditBook(), new LocalRateLimiter());
+    }
+
+    /** Accounts on the given credit book and rate limiter (shared ones when several nodes serve). */
+    public Accounts(Store store, Settings settings, Clock clock, CreditBook credits, RateLimiter rateLimiter) {
         this.store = store;
+        this.credits = credits;
+        this.rateLimiter = rateLimiter;
         this.settings = settings;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
@@ -109,9 +117,9 @@ public final class Accounts implements AutoCloseable {
         for (KeyRecord k : all) {
             totals.put(k.hash(), k.usagePico());
         }
-        credits.load(totals, store.usageSince(Periods.start(LimitReset.DAILY, now)),
+        credits.load(new CreditBook.UsageSnapshot(totals, store.usageSince(Periods.start(LimitReset.DAILY, now)),
                 store.usageSince(Periods.start(LimitReset.WEEKLY, now)),
-                store.usageSince(Periods.start(LimitReset.MONTHLY, now)), now);
+                store.usageSince(Periods.start(LimitReset.MONTHLY, now)), now));
     }
 
     /** Creates partitions ahead and removes ledger days past retention. */
@@ -257,7 +265,10 @@ public final class Accounts implements AutoCloseable {
             boolean deleted = inference && store.deleteKey(hash);
             if (deleted) {
                 keys.removed(hash);
-                credits.forget(hash);
+                credits.forget(hash).exceptionally(e -> {
+                    log.warn("dropping the counters of deleted key {} failed: {}", hash, e.getMessage());
+                    return null;
+                });
             }
             return deleted;
         });
@@ -277,12 +288,19 @@ public final class Accounts implements AutoCloseable {
 
     // ---- usage ----
 
-    public CreditBook.Balance balance(KeyRecord key) {
+    public CompletableFuture<CreditBook.Balance> balance(KeyRecord key) {
         return credits.balance(key, clock.millis());
     }
 
+    /** The balances of several keys, in their order. */
+    public CompletableFuture<List<CreditBook.Balance>> balances(List<KeyRecord> keys) {
+        List<CompletableFuture<CreditBook.Balance>> each = keys.stream().map(this::balance).toList();
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+    }
+
     /** The balance of an inference caller; the anonymous account has no limit. */
-    public CreditBook.Balance balance(Caller caller) {
+    public CompletableFuture<CreditBook.Balance> balance(Caller caller) {
         return credits.balance(caller.key() != null ? caller.key() : ANONYMOUS_KEY, clock.millis());
     }
 

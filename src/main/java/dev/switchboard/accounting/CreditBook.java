@@ -2,31 +2,49 @@ package dev.switchboard.accounting;
 
 import dev.switchboard.store.KeyRecord;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Per-key spending, exact at every moment: a request first reserves its worst-case cost, then
  * settles to its actual cost (or releases the reservation). Reserving checks
  * {@code limit − usage − outstanding reservations} atomically, so no interleaving of concurrent
  * requests can spend past a limit. Amounts are pico-dollars. One node keeps it in memory
- * ({@link LocalCreditBook}); several nodes share one through Redis.
+ * ({@link LocalCreditBook}); several nodes share one through Redis. Every operation completes a
+ * future, so a networked book never blocks its caller; callers continue on their own thread.
  */
 public interface CreditBook {
 
-    /** Reserves {@code amountPico} against the key's limit, or throws with what remains. */
-    Reservation reserve(KeyRecord key, long amountPico, long nowMillis) throws InsufficientCredits;
+    /**
+     * Seeds the book at start with the usage the ledger holds (as of {@code snapshot.asOfMillis()}).
+     * A shared book keeps what it already has and takes the snapshot only where it lost its counters.
+     */
+    void load(UsageSnapshot snapshot);
+
+    /** Reserves {@code amountPico} against the key's limit; fails with {@link InsufficientCredits} with what remains. */
+    CompletableFuture<Reservation> reserve(KeyRecord key, long amountPico, long nowMillis);
 
     /** Charges the actual cost and returns the rest of the reservation. */
-    void settle(Reservation reservation, long actualPico, long nowMillis);
+    CompletableFuture<Void> settle(Reservation reservation, long actualPico, long nowMillis);
 
     /** Charges a key that needed no reservation (no limit). */
-    void charge(String keyHash, long actualPico, long nowMillis);
+    CompletableFuture<Void> charge(String keyHash, long actualPico, long nowMillis);
 
     /** Returns a reservation untouched (the request failed before producing anything). */
-    void release(Reservation reservation);
+    CompletableFuture<Void> release(Reservation reservation);
 
-    Balance balance(KeyRecord key, long nowMillis);
+    CompletableFuture<Balance> balance(KeyRecord key, long nowMillis);
 
-    /** A held amount; settle or release it exactly once. */
-    record Reservation(String keyHash, long amountPico) {
+    /** Drops a deleted key's counters. */
+    CompletableFuture<Void> forget(String keyHash);
+
+    /** A held amount, known by {@code id}; settle or release it exactly once. */
+    record Reservation(String keyHash, long amountPico, String id) {
+    }
+
+    /** What the ledger holds: total usage per key and the sums since the current day, week and month began. */
+    record UsageSnapshot(Map<String, Long> totals, Map<String, Long> daily, Map<String, Long> weekly,
+                         Map<String, Long> monthly, long asOfMillis) {
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,84 +64,87 @@ public final class LocalCreditBook implements CreditBook {
         }
     }
 
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
 
-    /**
-     * Seeds usage loaded from the store: totals per key and the sums since the current day, week
-     * and month started (as of {@code nowMillis}).
-     */
-    public void load(Map<String, Long> totals, Map<String, Long> daily, Map<String, Long> weekly,
-                     Map<String, Long> monthly, long nowMillis) {
-        for (Map.Entry<String, Long> e : totals.entrySet()) {
-            Account a = account(e.getKey(), nowMillis);
+    @Override
+    public void load(UsageSnapshot snapshot) {
+        for (Map.Entry<String, Long> e : snapshot.totals().entrySet()) {
+            Account a = account(e.getKey(), snapshot.asOfMillis());
             synchronized (a) {
                 a.total = e.getValue();
-                a.day = daily.getOrDefault(e.getKey(), 0L);
-                a.week = weekly.getOrDefault(e.getKey(), 0L);
-                a.month = monthly.getOrDefault(e.getKey(), 0L);
+                a.day = snapshot.daily().getOrDefault(e.getKey(), 0L);
+                a.week = snapshot.weekly().getOrDefault(e.getKey(), 0L);
+                a.month = snapshot.monthly().getOrDefault(e.getKey(), 0L);
             }
         }
     }
 
     @Override
-    public Reservation reserve(KeyRecord key, long amountPico, long nowMillis) throws InsufficientCredits {
+    public CompletableFuture<Reservation> reserve(KeyRecord key, long amountPico, long nowMillis) {
         Account a = account(key.hash(), nowMillis);
         synchronized (a) {
             a.roll(nowMillis);
             if (key.limitPico() != null) {
                 long remaining = key.limitPico() - a.usageFor(key.limitReset()) - a.reserved;
                 if (amountPico > remaining) {
-                    throw new InsufficientCredits(Math.max(0, remaining), amountPico);
+                    return CompletableFuture.failedFuture(new InsufficientCredits(Math.max(0, remaining), amountPico));
                 }
             }
             a.reserved += amountPico;
         }
-        return new Reservation(key.hash(), amountPico);
+        return CompletableFuture.completedFuture(new Reservation(key.hash(), amountPico, null));
     }
 
     @Override
-    public void settle(Reservation reservation, long actualPico, long nowMillis) {
+    public CompletableFuture<Void> settle(Reservation reservation, long actualPico, long nowMillis) {
         Account a = account(reservation.keyHash(), nowMillis);
         synchronized (a) {
             a.roll(nowMillis);
             a.reserved -= reservation.amountPico();
             a.add(actualPico);
         }
+        return DONE;
     }
 
     @Override
-    public void charge(String keyHash, long actualPico, long nowMillis) {
+    public CompletableFuture<Void> charge(String keyHash, long actualPico, long nowMillis) {
         Account a = account(keyHash, nowMillis);
         synchronized (a) {
             a.roll(nowMillis);
             a.add(actualPico);
         }
+        return DONE;
     }
 
     @Override
-    public void release(Reservation reservation) {
+    public CompletableFuture<Void> release(Reservation reservation) {
         Account a = accounts.get(reservation.keyHash());
         if (a != null) {
             synchronized (a) {
                 a.reserved -= reservation.amountPico();
             }
         }
+        return DONE;
     }
 
     @Override
-    public Balance balance(KeyRecord key, long nowMillis) {
+    public CompletableFuture<Balance> balance(KeyRecord key, long nowMillis) {
         Account a = account(key.hash(), nowMillis);
         synchronized (a) {
             a.roll(nowMillis);
             Long remaining = key.limitPico() == null ? null
                     : Math.max(0, key.limitPico() - a.usageFor(key.limitReset()) - a.reserved);
-            return new Balance(a.total, a.day, a.week, a.month, a.reserved, key.limitPico(), remaining);
+            return CompletableFuture.completedFuture(
+                    new Balance(a.total, a.day, a.week, a.month, a.reserved, key.limitPico(), remaining));
         }
     }
 
-    /** Drops a deleted key's account. */
-    public void forget(String keyHash) {
+    @Override
+    public CompletableFuture<Void> forget(String keyHash) {
         accounts.remove(keyHash);
+        return DONE;
     }
 
     private Account account(String keyHash, long nowMillis) {

@@ -1,5 +1,6 @@
 package dev.switchboard.accounting;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,9 +30,15 @@ public final class LocalRateLimiter implements RateLimiter {
 
     private final ConcurrentHashMap<String, Buckets> buckets = new ConcurrentHashMap<>();
 
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     @Override
-    public Decision acquire(String keyHash, Integer requestsPerMinute, Long tokensPerMinute, long tokens,
-                            long nowMillis) {
+    public CompletableFuture<Decision> acquire(String keyHash, Integer requestsPerMinute, Long tokensPerMinute,
+                                               long tokens, long nowMillis) {
+        return CompletableFuture.completedFuture(take(keyHash, requestsPerMinute, tokensPerMinute, tokens, nowMillis));
+    }
+
+    private Decision take(String keyHash, Integer requestsPerMinute, Long tokensPerMinute, long tokens, long nowMillis) {
         if (requestsPerMinute == null && tokensPerMinute == null) {
             return new Allowed();
         }
@@ -59,15 +66,16 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
-    public void adjustTokens(String keyHash, Long tokensPerMinute, long delta, long nowMillis) {
+    public CompletableFuture<Void> adjustTokens(String keyHash, Long tokensPerMinute, long delta, long nowMillis) {
         if (tokensPerMinute == null || delta == 0) {
-            return;
+            return DONE;
         }
         Buckets b = buckets.computeIfAbsent(keyHash, k -> new Buckets());
         synchronized (b) {
             b.tokens.refill(tokensPerMinute, nowMillis);
             b.tokens.level = Math.min(tokensPerMinute, b.tokens.level - delta);
         }
+        return DONE;
     }
 
     private static Limited limited(String what, long perMinute, double level, double need, long now) {

@@ -1,17 +1,20 @@
 package dev.switchboard.accounting;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Per-key requests-per-minute and tokens-per-minute. Tokens are taken when a request is admitted
  * (its estimate) and corrected when it settles. One node keeps the buckets in memory
- * ({@link LocalRateLimiter}); several nodes share them through Redis.
+ * ({@link LocalRateLimiter}); several nodes share them through Redis. Both operations complete a
+ * future, so a networked limiter never blocks its caller.
  */
 public interface RateLimiter {
 
     /** Takes one request and {@code tokens} tokens, or takes nothing and says which limit was hit. */
-    Decision acquire(String keyHash, Integer requestsPerMinute, Long tokensPerMinute, long tokens, long nowMillis);
+    CompletableFuture<Decision> acquire(String keyHash, Integer requestsPerMinute, Long tokensPerMinute, long tokens, long nowMillis);
 
     /** Corrects the tokens taken for a request: positive takes more, negative gives back. */
-    void adjustTokens(String keyHash, Long tokensPerMinute, long delta, long nowMillis);
+    CompletableFuture<Void> adjustTokens(String keyHash, Long tokensPerMinute, long delta, long nowMillis);
 
     sealed interface Decision {
     }

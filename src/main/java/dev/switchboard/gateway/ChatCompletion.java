@@ -21,6 +21,7 @@ import dev.switchboard.routing.Rejection;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteQuery;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ final class ChatCompletion {
     private final Gateway gateway;
     private final ProviderAdapters adapters;
     private final Vertx vertx;
+    /** The request's event-loop context: every continuation runs here. */
+    private final Context context;
     private final ChatRequest request;
     private final ClientSink sink;
     private final String generationId;
@@ -72,6 +75,7 @@ final class ChatCompletion {
         this.gateway = gateway;
         this.adapters = adapters;
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.request = request;
         this.sink = sink;
         this.generationId = GenerationIds.next(gateway.clock());
@@ -124,18 +128,24 @@ final class ChatCompletion {
 
     /** Holds a ledger slot: plan, apply the key's rate limits and reserve its credits, then try the first endpoint. */
     private void admitted() {
-        GatewayError refused;
         try {
             plan = plan();
-            refused = accounting.limitRate(promptSize::tokens, tokenizer(plan.getFirst()), plan);
-            if (refused == null) {
-                refused = accounting.reserve(plan, promptSize, this::tokenizer);
-            }
+            accounting.limitAndReserve(plan, promptSize, this::tokenizer, context, this::reserved);
         } catch (RuntimeException e) {
-            refused = FailurePolicy.unexpected(e, generationId);
+            fail(FailurePolicy.unexpected(e, generationId));
         }
+    }
+
+    /** Rate limits and credits answered (null: within them): try the first endpoint, unless the client left meanwhile. */
+    private void reserved(GatewayError refused) {
         if (refused != null) {
             fail(refused);
+            return;
+        }
+        if (sink.closed()) {
+            finish();
+            accounting.abandon();
+            telemetry.cancelled(null, null, null);
             return;
         }
         sink.onClose(this::clientGone);

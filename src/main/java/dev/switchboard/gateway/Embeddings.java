@@ -78,19 +78,26 @@ final class Embeddings {
 
     void run() {
         GatewayError refused = accounting.admit();
-        if (refused == null) {
-            try {
-                plan = plan();
-                refused = accounting.limitRate(allInputs::tokens, tokenizer(plan.getFirst()), plan);
-                if (refused == null) {
-                    refused = accounting.reserve(plan, allInputs, this::tokenizer);
-                }
-            } catch (RuntimeException e) {
-                refused = FailurePolicy.unexpected(e, generationId);
-            }
-        }
         if (refused != null) {
             fail(refused);
+            return;
+        }
+        try {
+            plan = plan();
+            accounting.limitAndReserve(plan, allInputs, this::tokenizer, vertx.getOrCreateContext(), this::reserved);
+        } catch (RuntimeException e) {
+            fail(FailurePolicy.unexpected(e, generationId));
+        }
+    }
+
+    /** Rate limits and credits answered (null: within them): try the first endpoint, unless the client left meanwhile. */
+    private void reserved(GatewayError refused) {
+        if (refused != null) {
+            fail(refused);
+            return;
+        }
+        if (sink.closed()) {
+            clientGone();
             return;
         }
         sink.onClose(this::clientGone);

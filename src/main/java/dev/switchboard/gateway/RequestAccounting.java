@@ -13,10 +13,15 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.routing.RouteQuery;
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.KeyRecord;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +30,7 @@ import java.util.function.Function;
  * Exactly one of {@link #settle} or {@link #abandon} ends it. Event-loop confined.
  */
 final class RequestAccounting {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestAccounting.class);
     /** Extra prompt tokens reserved for chat framing the tokenizer count does not see. */
     private static final long FRAMING_TOKENS = 16;
 
@@ -83,32 +89,60 @@ final class RequestAccounting {
     }
 
     /**
-     * Applies the key's requests- and tokens-per-minute; tokens are the prompt plus the most output
-     * any planned endpoint may produce (the requested output, cut to each endpoint's limit, times {@code n}).
+     * Applies the key's requests- and tokens-per-minute, then reserves the worst case of its credits,
+     * and calls {@code then} on the request's context with null (admitted) or the refusal. The
+     * tokens taken are the prompt plus the most output any planned endpoint may produce (the
+     * requested output, cut to each endpoint's limit, times {@code n}). A shared limiter or book may
+     * answer later: should the request have ended meanwhile, whatever arrives is given back at once.
      */
-    GatewayError limitRate(Function<String, Long> promptTokens, String tokenizer, List<Endpoint> plan) {
+    void limitAndReserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers,
+                         Context context, Consumer<GatewayError> then) {
         KeyRecord key = caller.key();
         if (key == null || key.requestsPerMinute() == null && key.tokensPerMinute() == null) {
-            return null;
+            reserve(plan, prompt, tokenizers, context, then);
+            return;
         }
-        long tokens = 0;
-        if (key.tokensPerMinute() != null) {
-            tokens = promptTokens.apply(tokenizer) + mostOutput(plan);
-        }
-        RateLimiter.Decision decision = accounts.rateLimiter().acquire(key.hash(), key.requestsPerMinute(),
-                key.tokensPerMinute(), tokens, accounts.clock().millis());
-        if (decision instanceof RateLimiter.Limited limited) {
-            ObjectNode metadata = Json.object().put("error_type", "rate_limit_exceeded").put("limit", limited.what());
-            String retryAfter = Long.toString(Math.max(1, (limited.retryAfterMillis() + 999) / 1000));
-            return new GatewayError(429, "rate_limit_error", "Rate limit exceeded: this key allows " + limited.limit() + " "
-                    + limited.what() + " per minute", null, metadata,
-                    Map.of("Retry-After", retryAfter,
-                            "X-RateLimit-Limit", Long.toString(limited.limit()),
-                            "X-RateLimit-Remaining", Long.toString(limited.remaining()),
-                            "X-RateLimit-Reset", Long.toString(limited.resetAtMillis())));
-        }
-        tokensTaken = tokens;
-        return null;
+        long tokens = key.tokensPerMinute() == null ? 0 : prompt.tokens(tokenizers.apply(plan.getFirst())) + mostOutput(plan);
+        var acquired = accounts.rateLimiter().acquire(key.hash(), key.requestsPerMinute(), key.tokensPerMinute(),
+                tokens, accounts.clock().millis());
+        OnContext.then(acquired, context, (decision, failure) -> {
+            if (failure != null) {
+                if (!ended) {
+                    then.accept(accountingUnavailable("rate limits", failure));
+                }
+                return;
+            }
+            if (decision instanceof RateLimiter.Limited limited) {
+                if (!ended) {
+                    then.accept(rateLimited(limited));
+                }
+                return;
+            }
+            tokensTaken = tokens;
+            if (ended) {
+                giveTokensBack(key);
+                return;
+            }
+            reserve(plan, prompt, tokenizers, context, then);
+        });
+    }
+
+    private static GatewayError rateLimited(RateLimiter.Limited limited) {
+        ObjectNode metadata = Json.object().put("error_type", "rate_limit_exceeded").put("limit", limited.what());
+        String retryAfter = Long.toString(Math.max(1, (limited.retryAfterMillis() + 999) / 1000));
+        return new GatewayError(429, "rate_limit_error", "Rate limit exceeded: this key allows " + limited.limit() + " "
+                + limited.what() + " per minute", null, metadata,
+                Map.of("Retry-After", retryAfter,
+                        "X-RateLimit-Limit", Long.toString(limited.limit()),
+                        "X-RateLimit-Remaining", Long.toString(limited.remaining()),
+                        "X-RateLimit-Reset", Long.toString(limited.resetAtMillis())));
+    }
+
+    /** The shared counters could not be reached; logged once per failure here, the policy lives in the book. */
+    private GatewayError accountingUnavailable(String what, Throwable failure) {
+        LOG.warn("request {}: checking the key's {} failed: {}", generationId, what, failure.toString());
+        return new GatewayError(503, "service_unavailable", "Switchboard could not check this key's " + what
+                + " and refuses rather than spend past them; retry shortly", null, null, Map.of("Retry-After", "1"));
     }
 
     private long mostOutput(List<Endpoint> plan) {
@@ -125,31 +159,46 @@ final class RequestAccounting {
     /**
      * Reserves the worst case over the endpoints that may serve: prompt × prompt price + maximum
      * output × completion price + request fee, the output being the requested one cut to each
-     * endpoint's own limit (what that endpoint is asked for), once per choice ({@code n}). The cheap prompt bound is tried first; only if it
-     * does not fit are the tokens counted.
+     * endpoint's own limit (what that endpoint is asked for), once per choice ({@code n}). The cheap
+     * prompt bound is tried first; only if it does not fit are the tokens counted.
      */
-    GatewayError reserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers) {
+    private void reserve(List<Endpoint> plan, RouteQuery.PromptSize prompt, Function<Endpoint, String> tokenizers,
+                         Context context, Consumer<GatewayError> then) {
         KeyRecord key = caller.key();
         if (key == null || key.limitPico() == null) {
-            return null;
+            then.accept(null);
+            return;
         }
-        long now = accounts.clock().millis();
         long bound = worstCase(plan, e -> prompt.upperBound());
-        try {
-            reservation = accounts.credits().reserve(key, bound, now);
-            return null;
-        } catch (CreditBook.InsufficientCredits notWithTheBound) {
+        reserve(key, bound, context, then, () -> {
             long counted = worstCase(plan, e -> prompt.tokens(tokenizers.apply(e)) + FRAMING_TOKENS);
-            try {
-                reservation = accounts.credits().reserve(key, counted, now);
-                return null;
-            } catch (CreditBook.InsufficientCredits e) {
-                return new GatewayError(402, "insufficient_quota", "Insufficient credits: this request may cost up to $"
+            reserve(key, counted, context, then, null);
+        });
+    }
+
+    /** One reservation; when it does not fit, {@code orElse} tries a smaller one, or the request is refused with 402. */
+    private void reserve(KeyRecord key, long amountPico, Context context, Consumer<GatewayError> then, Runnable orElse) {
+        OnContext.then(accounts.credits().reserve(key, amountPico, accounts.clock().millis()), context, (held, failure) -> {
+            if (failure == null) {
+                if (ended) {
+                    releaseQuietly(held);
+                    return;
+                }
+                reservation = held;
+                then.accept(null);
+            } else if (ended) {
+                return;
+            } else if (!(failure instanceof CreditBook.InsufficientCredits e)) {
+                then.accept(accountingUnavailable("credits", failure));
+            } else if (orElse != null) {
+                orElse.run();
+            } else {
+                then.accept(new GatewayError(402, "insufficient_quota", "Insufficient credits: this request may cost up to $"
                         + Money.toUsd(e.requestedPico()).toPlainString() + " and the key has $"
                         + Money.toUsd(e.remainingPico()).toPlainString() + " left of its limit", null,
-                        Json.object().put("limit_remaining", Money.toUsd(e.remainingPico())), null);
+                        Json.object().put("limit_remaining", Money.toUsd(e.remainingPico())), null));
             }
-        }
+        });
     }
 
     private long worstCase(List<Endpoint> plan, Function<Endpoint, Long> promptTokens) {
@@ -175,14 +224,12 @@ final class RequestAccounting {
         long now = accounts.clock().millis();
         Usage usage = outcome.metering().usage();
         long cost = Money.toPico(outcome.metering().cost());
-        if (reservation != null) {
-            accounts.credits().settle(reservation, cost, now);
-        } else {
-            accounts.credits().charge(caller.keyHash(), cost, now);
-        }
+        logFailure(reservation != null ? accounts.credits().settle(reservation, cost, now)
+                : accounts.credits().charge(caller.keyHash(), cost, now), "settling its cost");
         KeyRecord key = caller.key();
         if (key != null && key.tokensPerMinute() != null) {
-            accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), usage.totalTokens() - tokensTaken, now);
+            logFailure(accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(),
+                    usage.totalTokens() - tokensTaken, now), "correcting its tokens per minute");
         }
         Endpoint e = outcome.endpoint();
         // embeddings account with no output (0): no limit to record
@@ -203,15 +250,38 @@ final class RequestAccounting {
         }
         ended = true;
         if (reservation != null) {
-            accounts.credits().release(reservation);
+            releaseQuietly(reservation);
         }
         KeyRecord key = caller.key();
-        if (key != null && key.tokensPerMinute() != null && tokensTaken > 0) {
-            accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), -tokensTaken, accounts.clock().millis());
+        if (key != null) {
+            giveTokensBack(key);
         }
         if (admitted) {
             accounts.ledger().release();
             admitted = false;
+        }
+    }
+
+    private void giveTokensBack(KeyRecord key) {
+        if (key.tokensPerMinute() != null && tokensTaken > 0) {
+            logFailure(accounts.rateLimiter().adjustTokens(key.hash(), key.tokensPerMinute(), -tokensTaken,
+                    accounts.clock().millis()), "giving back its tokens per minute");
+            tokensTaken = 0;
+        }
+    }
+
+    private void releaseQuietly(CreditBook.Reservation held) {
+        logFailure(accounts.credits().release(held), "releasing its reservation");
+    }
+
+    /** Settling happens after the answer: a failure cannot reach the client; the book's own expiry and reconciliation repair it. */
+    private void logFailure(CompletableFuture<Void> done, String what) {
+        if (!done.isDone() || done.isCompletedExceptionally()) {
+            done.whenComplete((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("request {}: {} failed: {}", generationId, what, failure.toString());
+                }
+            });
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
+import dev.switchboard.accounting.CreditBook;
 import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.store.KeyRecord;
@@ -10,7 +11,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -34,17 +38,25 @@ final class AccountRoutes {
     }
 
     void credits(Route.Call call) {
-        HttpEdge.sendJson(call.request().response(), 200, AccountJson.credits(key(call.caller()),
-                accounts.balance(call.caller())));
+        edge.when(call.request(), accounts.balance(call.caller()), balance ->
+                HttpEdge.sendJson(call.request().response(), 200, AccountJson.credits(key(call.caller()), balance)));
     }
 
     void currentKey(Route.Call call) {
         HttpServerRequest request = call.request();
         Caller caller = call.caller();
-        ObjectNode body = caller.admin()
-                ? AccountJson.currentKey(ADMIN_KEY, accounts.balance(ADMIN_KEY), true)
-                : AccountJson.currentKey(key(caller), accounts.balance(caller), false);
-        HttpEdge.sendJson(request.response(), 200, body);
+        KeyRecord key = caller.admin() ? ADMIN_KEY : key(caller);
+        edge.when(request, caller.admin() ? accounts.balance(ADMIN_KEY) : accounts.balance(caller), balance ->
+                HttpEdge.sendJson(request.response(), 200, AccountJson.currentKey(key, balance, caller.admin())));
+    }
+
+    private record KeyWithBalance(KeyRecord key, CreditBook.Balance balance) {
+    }
+
+    private CompletableFuture<Optional<KeyWithBalance>> withBalance(CompletableFuture<Optional<KeyRecord>> found) {
+        return found.thenCompose(key -> key.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<KeyWithBalance>empty())
+                : accounts.balance(key.get()).thenApply(balance -> Optional.of(new KeyWithBalance(key.get(), balance))));
     }
 
     private KeyRecord key(Caller caller) {
@@ -125,30 +137,34 @@ final class AccountRoutes {
             }
         }
         int skip = offset;
-        edge.when(request, accounts.listKeys(), keys -> {
-            List<ObjectNode> shown = keys.stream()
-                    .filter(k -> includeDisabled || !k.disabled())
-                    .skip(skip)
-                    .map(k -> AccountJson.key(k, accounts.balance(k)))
-                    .toList();
-            HttpEdge.sendJson(request.response(), 200, AccountJson.keys(shown));
+        var listed = accounts.listKeys().thenCompose(keys -> {
+            List<KeyRecord> shown = keys.stream().filter(k -> includeDisabled || !k.disabled()).skip(skip).toList();
+            return accounts.balances(shown).thenApply(balances -> {
+                List<ObjectNode> json = new ArrayList<>(shown.size());
+                for (int i = 0; i < shown.size(); i++) {
+                    json.add(AccountJson.key(shown.get(i), balances.get(i)));
+                }
+                return json;
+            });
         });
+        edge.when(request, listed, shown -> HttpEdge.sendJson(request.response(), 200, AccountJson.keys(shown)));
     }
 
     void createKey(Route.Call call) {
         HttpServerRequest request = call.request();
         Accounts.NewKey spec = KeyRequests.create(call.body(), accounts.clock().millis());
-        edge.when(request, accounts.createKey(spec), created -> HttpEdge.sendJson(request.response(), 201,
-                AccountJson.created(AccountJson.key(created.key(), accounts.balance(created.key())), created.secret())));
+        var created = accounts.createKey(spec).thenCompose(key -> accounts.balance(key.key())
+                .thenApply(balance -> AccountJson.created(AccountJson.key(key.key(), balance), key.secret())));
+        edge.when(request, created, json -> HttpEdge.sendJson(request.response(), 201, json));
     }
 
     void getKey(Route.Call call) {
         HttpServerRequest request = call.request();
         String hash = call.param(0);
         requireHash(hash);
-        edge.when(request, accounts.key(hash), found -> {
-            KeyRecord key = found.orElseThrow(() -> noSuchKey(hash));
-            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key, accounts.balance(key))));
+        edge.when(request, withBalance(accounts.key(hash)), found -> {
+            var key = found.orElseThrow(() -> noSuchKey(hash));
+            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key.key(), key.balance())));
         });
     }
 
@@ -157,9 +173,9 @@ final class AccountRoutes {
         String hash = call.param(0);
         requireHash(hash);
         var change = KeyRequests.update(call.body(), accounts.clock().millis());
-        edge.when(request, accounts.updateKey(hash, change), updated -> {
-            KeyRecord key = updated.orElseThrow(() -> noSuchKey(hash));
-            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key, accounts.balance(key))));
+        edge.when(request, withBalance(accounts.updateKey(hash, change)), updated -> {
+            var key = updated.orElseThrow(() -> noSuchKey(hash));
+            HttpEdge.sendJson(request.response(), 200, wrap(AccountJson.key(key.key(), key.balance())));
         });
     }
 

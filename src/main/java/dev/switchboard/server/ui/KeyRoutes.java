@@ -6,9 +6,12 @@ import dev.switchboard.server.KeyRequests;
 import dev.switchboard.store.KeyRecord;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -78,12 +81,14 @@ final class KeyRoutes {
                 show(request, session, e.status(), null, e.getMessage());
                 return;
             }
-            pages.await(request, accounts.updateKey(hash, change), updated -> {
+            var rowOf = accounts.updateKey(hash, change).thenCompose(updated -> updated.isEmpty()
+                    ? CompletableFuture.completedFuture(Optional.<KeysPage.KeyRow>empty())
+                    : accounts.balance(updated.get()).thenApply(balance -> Optional.of(KeysPage.row(updated.get(), balance))));
+            pages.await(request, rowOf, updated -> {
                 if (updated.isEmpty()) {
                     pages.errorPage(request, session, 404, "No such key", "There is no key with that hash.");
                 } else if (request.getHeader("hx-request") != null) {
-                    KeysPage.KeyRow row = KeysPage.row(updated.get(), accounts.balance(updated.get()));
-                    pages.fragment(request, "key_row.jte", Map.of("row", row, "csrf", session.csrfToken()));
+                    pages.fragment(request, "key_row.jte", Map.of("row", updated.get(), "csrf", session.csrfToken()));
                 } else {
                     Responses.redirect(request, "/keys");
                 }
@@ -93,11 +98,20 @@ final class KeyRoutes {
 
     private void show(HttpServerRequest request, Sessions.Session session, int status, KeysPage.Created created,
                       String error) {
-        pages.await(request, accounts.listKeys(), keys -> {
-            List<KeysPage.KeyRow> rows = keys.stream()
+        var listed = accounts.listKeys().thenCompose(keys -> {
+            List<KeyRecord> sorted = keys.stream()
                     .sorted(Comparator.comparing(KeyRecord::disabled)
                             .thenComparing(KeyRecord::createdAt, Comparator.reverseOrder()))
-                    .map(k -> KeysPage.row(k, accounts.balance(k))).toList();
+                    .toList();
+            return accounts.balances(sorted).thenApply(balances -> {
+                List<KeysPage.KeyRow> rows = new ArrayList<>(sorted.size());
+                for (int i = 0; i < sorted.size(); i++) {
+                    rows.add(KeysPage.row(sorted.get(i), balances.get(i)));
+                }
+                return rows;
+            });
+        });
+        pages.await(request, listed, rows -> {
             pages.page(request, status, "keys.jte", pages.frame(session, "Keys", "keys", false),
                     Map.of("view", new KeysPage.View(rows, created, error)));
         });
