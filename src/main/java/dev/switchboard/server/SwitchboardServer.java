@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.cluster.Redis;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -42,6 +44,8 @@ public final class SwitchboardServer implements AutoCloseable {
     static final Duration LEDGER_FLUSH_EVERY = Duration.ofMillis(200);
     /** How long stored Responses API answers are kept (as OpenAI keeps them). */
     static final Duration RESPONSES_KEPT = Duration.ofDays(30);
+    /** Every Redis key and channel of a cluster starts with this. */
+    static final String REDIS_PREFIX = "switchboard:";
 
     private final Vertx vertx;
     private final Gateway gateway;
@@ -55,11 +59,14 @@ public final class SwitchboardServer implements AutoCloseable {
     private final String transport;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Observability observability;
+    /** The cluster's shared Redis; null on a single node. */
+    private final Redis redis;
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
                               StatsHistory statsHistory, StoredResponses responses, int port, AtomicBoolean ready, String transport,
-                              Observability observability) {
+                              Observability observability, Redis redis) {
         this.observability = observability;
+        this.redis = redis;
         this.vertx = vertx;
         this.gateway = gateway;
         this.store = store;
@@ -104,6 +111,13 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open storage.database: " + e.getMessage(), e);
         }
+        Redis redis;
+        try {
+            redis = connectRedis(config.storage());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Accounts accounts = new Accounts(store, new Accounts.Settings(config.auth().requireKeys(),
                 config.auth().adminKey(), config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY), clock);
         Accounts.Bootstrap bootstrap;
@@ -112,6 +126,7 @@ public final class SwitchboardServer implements AutoCloseable {
         } catch (RuntimeException e) {
             accounts.close();
             store.close();
+            closeQuietly(redis);
             throw new IllegalStateException("cannot read accounts from the store: " + e.getMessage(), e);
         }
         int loops = Math.max(1, eventLoops);
@@ -153,7 +168,7 @@ public final class SwitchboardServer implements AutoCloseable {
             await(tokenizersLoaded);
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
-                    transport.name().toLowerCase(java.util.Locale.ROOT), observability);
+                    transport.name().toLowerCase(java.util.Locale.ROOT), observability, redis);
         } catch (RuntimeException e) {
             vertx.close();
             statsHistory.close();
@@ -161,7 +176,28 @@ public final class SwitchboardServer implements AutoCloseable {
             observability.close();
             accounts.close();
             store.close();
+            closeQuietly(redis);
             throw e;
+        }
+    }
+
+    /** Connects to {@code storage.redis} when set (cluster mode); null on a single node. */
+    private static Redis connectRedis(SwitchboardConfig.Storage storage) {
+        if (storage.redis() == null) {
+            return null;
+        }
+        try {
+            Redis redis = Redis.connect(storage.redis(), REDIS_PREFIX);
+            log.info("cluster mode: sharing credits, rate limits and key changes through Redis at {}", redis.address());
+            return redis;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to storage.redis: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Redis redis) {
+        if (redis != null) {
+            redis.close();
         }
     }
 
@@ -260,6 +296,7 @@ public final class SwitchboardServer implements AutoCloseable {
         responses.close();
         accounts.close();
         store.close();
+        closeQuietly(redis);
         observability.close();
     }
 
