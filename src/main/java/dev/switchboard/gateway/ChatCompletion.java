@@ -9,8 +9,6 @@ import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.OutputIdentity;
-import dev.switchboard.protocol.StreamEncoder;
-import dev.switchboard.protocol.sse.ChatChunks;
 import dev.switchboard.providers.CancelSignal;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
@@ -21,14 +19,10 @@ import dev.switchboard.routing.Rejection;
 import dev.switchboard.routing.RoutePlan;
 import dev.switchboard.routing.RouteQuery;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,35 +30,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One chat completion request from start to end: resolve the models, plan the endpoints, try
- * them in order until one answers, meter it and answer the client. Lives on one event loop; every
- * callback checks that it still belongs to the current attempt, so a late answer from an
- * abandoned attempt can never reach the client.
+ * One chat completion (also a Messages or Responses request, translated) on the shared
+ * {@link AttemptLoop}: how an attempt is sent, streamed or not, how its answer is metered and
+ * written, and the keep-alive comments while a stream waits for its first token.
  */
-final class ChatCompletion {
+final class ChatCompletion extends AttemptLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ChatCompletion.class);
 
-    private final Gateway gateway;
-    private final ProviderAdapters adapters;
-    private final Vertx vertx;
-    /** The request's event-loop context: every continuation runs here. */
-    private final Context context;
     private final ChatRequest request;
-    private final ClientSink sink;
-    private final String generationId;
-    /** Time spent waiting for upstreams, in attempts that have stopped waiting. */
-    private long upstreamNanos;
-    private final long startNanos = System.nanoTime();
-    private final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
     private final PromptSize promptSize;
-    private final RequestAccounting accounting;
-    private final RequestTelemetry telemetry;
-
-    private List<Endpoint> plan = List.of();
-    private int next;
-    private Attempt current;
     private boolean contentStarted;
-    private boolean finished;
     /** When the next ": SWITCHBOARD PROCESSING" comment is due (streams, before the first token). */
     private long nextKeepaliveNanos;
     private StreamRelay relay;
@@ -72,19 +47,19 @@ final class ChatCompletion {
 
     ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink,
                    Caller caller, RequestAccounting.Attribution attribution, Tracing.Parent parent) {
-        this.gateway = gateway;
-        this.adapters = adapters;
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        this(gateway, adapters, vertx, request, sink, GenerationIds.next(gateway.clock()), caller, attribution, parent);
+    }
+
+    private ChatCompletion(Gateway gateway, ProviderAdapters adapters, Vertx vertx, ChatRequest request, ClientSink sink,
+                           String generationId, Caller caller, RequestAccounting.Attribution attribution,
+                           Tracing.Parent parent) {
+        super(gateway, adapters, vertx, sink, generationId,
+                new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(), request.choices(),
+                        request.user(), generationId),
+                new RequestTelemetry(gateway, sink, "chat", route(request), request.model(), generationId, caller,
+                        attribution, request.stream(), parent));
         this.request = request;
-        this.sink = sink;
-        this.generationId = GenerationIds.next(gateway.clock());
         this.promptSize = new PromptSize(request);
-        this.accounting = new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(),
-                request.choices(), request.user(), generationId);
-        this.telemetry = new RequestTelemetry(gateway, sink, "chat",
-                route(request), request.model(),
-                generationId, caller, attribution, request.stream(), parent);
     }
 
     /** The API route the client called, for metrics and spans. */
@@ -98,27 +73,19 @@ final class ChatCompletion {
         };
     }
 
-    void run() {
-        GatewayError refused = accounting.admit();
-        if (refused != null) {
-            fail(refused);
-            return;
-        }
+    /** A large prompt is counted on a worker first; routing, rate limits and the reservation then read the counts. */
+    @Override
+    protected void prepare() {
         if (!promptSize.countsOffLoop()) {
             admitted();
             return;
         }
         List<String> tokenizers = request.modelsToTry().stream().map(id -> gateway.catalog().find(id))
                 .flatMap(Optional::stream).map(Model::tokenizer).toList();
-        // a large prompt is counted on a worker; routing, rate limits and the reservation then read the counts
         vertx.executeBlocking(() -> promptSize.countAll(tokenizers), false).onComplete(counted -> {
             if (counted.failed()) {
                 LOG.error("counting the prompt's tokens failed ({})", generationId, counted.cause());
                 fail(GatewayError.internal("Switchboard could not count the prompt's tokens"));
-            } else if (sink.closed()) {
-                finish();
-                accounting.abandon();
-                telemetry.cancelled(null, null, null);
             } else {
                 promptSize.remember(counted.result());
                 admitted();
@@ -126,34 +93,18 @@ final class ChatCompletion {
         });
     }
 
-    /** Holds a ledger slot: plan, apply the key's rate limits and reserve its credits, then try the first endpoint. */
-    private void admitted() {
-        try {
-            plan = plan();
-            accounting.limitAndReserve(plan, promptSize, this::tokenizer, context, this::reserved);
-        } catch (RuntimeException e) {
-            fail(FailurePolicy.unexpected(e, generationId));
-        }
+    @Override
+    protected RouteQuery.PromptSize promptSize() {
+        return promptSize;
     }
 
-    /** Rate limits and credits answered (null: within them): try the first endpoint, unless the client left meanwhile. */
-    private void reserved(GatewayError refused) {
-        if (refused != null) {
-            fail(refused);
-            return;
-        }
-        if (sink.closed()) {
-            finish();
-            accounting.abandon();
-            telemetry.cancelled(null, null, null);
-            return;
-        }
-        sink.onClose(this::clientGone);
+    @Override
+    protected void beforeFirstAttempt() {
         nextKeepaliveNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(gateway.keepaliveMs());
-        tryNext();
     }
 
-    private List<Endpoint> plan() {
+    @Override
+    protected List<Endpoint> plan() {
         List<Model> models = gateway.models(request.modelsToTry(), "text", model -> "Model " + model.id().value()
                 + " does not generate text (output: " + String.join(", ", model.outputModalities())
                 + "); embeddings models answer at POST /v1/embeddings");
@@ -176,67 +127,19 @@ final class ChatCompletion {
         return GatewayError.noEndpoint(names, rejections);
     }
 
-    private void tryNext() {
-        if (finished) {
-            return;
-        }
-        long remainingMs = gateway.limits().maxTotalMs() - elapsedMs();
-        if (next >= plan.size() || remainingMs <= 0) {
-            fail(FailurePolicy.exhausted(failures));
-            return;
-        }
-        Endpoint endpoint = plan.get(next++);
-        Attempt attempt = new Attempt(endpoint, new CancelSignal());
-        current = attempt;
-        UpstreamCall call = new UpstreamCall(endpoint, request, remainingMs, attempt.cancel,
-                telemetry.attemptStarted(endpoint));
-        attempt.firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
-        attempt.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
-        armWaitTimer(attempt);
-        ProviderAdapter adapter = adapters.forProtocol(endpoint.provider().protocol());
-        try {
-            if (request.stream()) {
-                adapter.stream(call).onComplete(result -> guarded(attempt, () -> streamOpened(attempt, result)));
-            } else {
-                adapter.complete(call).onComplete(result -> guarded(attempt, () -> completed(attempt, result)));
-            }
-        } catch (RuntimeException e) {
-            notSent(attempt, e);
-        }
+    @Override
+    protected UpstreamCall upstreamCall(Endpoint endpoint, long remainingMs, CancelSignal cancel) {
+        return new UpstreamCall(endpoint, request, remainingMs, cancel, telemetry.attemptStarted(endpoint));
     }
 
-    /**
-     * Runs a step of {@code attempt} that must never leave the request hanging: an exception on our
-     * side before the request ended ends it, giving back what it took (the client gets a 500).
-     */
-    private void guarded(Attempt attempt, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            if (finished) {
-                throw e;
-            }
-            current = null;
-            attempt.stopTimer(vertx);
-            endWait(attempt);
-            attempt.cancel.cancel();
-            fail(FailurePolicy.unexpected(e, generationId));
+    @Override
+    protected void send(Attempt attempt, UpstreamCall call) {
+        ProviderAdapter adapter = adapters.forProtocol(attempt.endpoint.provider().protocol());
+        if (request.stream()) {
+            adapter.stream(call).onComplete(result -> guarded(attempt, () -> streamOpened(attempt, result)));
+        } else {
+            adapter.complete(call).onComplete(result -> guarded(attempt, () -> completed(attempt, result)));
         }
-    }
-
-    /**
-     * The adapter threw while preparing the upstream call (building its body): nothing reached the
-     * provider, so its health is untouched; the request ends here and gives back all it took.
-     */
-    private void notSent(Attempt attempt, RuntimeException e) {
-        if (attempt != current || finished) {
-            return;
-        }
-        current = null;
-        attempt.stopTimer(vertx);
-        endWait(attempt);
-        attempt.cancel.cancel();
-        fail(FailurePolicy.unexpected(e, generationId));
     }
 
     private void completed(Attempt attempt, AsyncResult<byte[]> result) {
@@ -261,8 +164,7 @@ final class ChatCompletion {
                             : "provider answered without choices"));
             return;
         }
-        attempt.stopTimer(vertx);
-        endWait(attempt);
+        answered(attempt);
         latencyMs = elapsedMs();
         Metering metering = Metering.of(output.usage(), attempt.endpoint, request, () -> promptTokens(attempt.endpoint),
                 () -> TokenCounter.count(output.generatedText(), tokenizer(attempt.endpoint)));
@@ -270,7 +172,7 @@ final class ChatCompletion {
         finish();
         gateway.stats().success(attempt.endpoint.id(), latencyMs, latencyMs, metering.usage().completionTokens(), false);
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, output.upstreamId(),
-                output.finishReason(), false, false, latencyMs, failures.size() + 1,
+                output.finishReason(), false, false, latencyMs, attempts(),
                 AnswerHeaders.droppedTools(request, attempt.endpoint)));
         telemetry.served(attempt.endpoint, metering, output.upstreamId(), output.finishReason());
         if (!sink.closed()) {
@@ -293,38 +195,12 @@ final class ChatCompletion {
         relay.start();
     }
 
-    /** An attempt failed before anything reached the client: cool the endpoint down if asked, then fall back or give up. */
-    void attemptFailed(Attempt attempt, UpstreamFailure failure) {
-        if (attempt != current || finished) {
-            return;
-        }
-        current = null; // detach first: cancelling the upstream may call back into us synchronously
-        attempt.stopTimer(vertx);
-        endWait(attempt);
-        attempt.cancel.cancel();
-        Endpoint endpoint = attempt.endpoint;
-        failures.add(new FailurePolicy.FailedAttempt(endpoint.provider().id().value(), endpoint.model().value(), failure));
-        gateway.recordFailure(endpoint, failure);
-        telemetry.attemptFailed(endpoint, failure);
-        if (failure instanceof UpstreamFailure.ErrorStatus error && error.status() == 429) {
-            Duration wait = error.retryAfter() != null ? error.retryAfter()
-                    : Duration.ofMillis(gateway.limits().defaultCooldownMs());
-            gateway.cooldowns().coolDown(endpoint.id(), wait);
-        }
-        if (FailurePolicy.tryNextEndpoint(failure)) {
-            tryNext();
-        } else {
-            fail(FailurePolicy.passThrough((UpstreamFailure.ErrorStatus) failure, endpoint.provider().name()));
-        }
-    }
-
     /** The stream of {@code attempt} produced its first content: from here on there is no fallback. */
     void contentStarted(Attempt attempt) {
         contentStarted = true;
         latencyMs = elapsedMs();
         telemetry.firstToken();
-        attempt.stopTimer(vertx);
-        endWait(attempt);
+        answered(attempt);
         sink.startStream(headers(attempt.endpoint));
     }
 
@@ -340,8 +216,7 @@ final class ChatCompletion {
             gateway.stats().success(attempt.endpoint.id(), latencyMs, elapsedMs(), metering.usage().completionTokens(), true);
         }
         accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, metering, upstreamId, finishReason, true,
-                false, latencyMs, failures.size() + 1,
-                AnswerHeaders.droppedTools(request, attempt.endpoint)));
+                false, latencyMs, attempts(), AnswerHeaders.droppedTools(request, attempt.endpoint)));
         telemetry.served(attempt.endpoint, metering, upstreamId, finishReason);
         if (!sink.closed()) {
             sink.end(last);
@@ -352,7 +227,8 @@ final class ChatCompletion {
      * One timer per attempt while it waits for its first token (or, not streaming, its answer):
      * it fires for the next keep-alive comment or the first-token deadline, whichever is sooner.
      */
-    private void armWaitTimer(Attempt attempt) {
+    @Override
+    protected void armWaitTimer(Attempt attempt) {
         long now = System.nanoTime();
         long until = attempt.deadlineNanos;
         if (request.stream()) {
@@ -383,67 +259,22 @@ final class ChatCompletion {
         armWaitTimer(attempt);
     }
 
-    private void fail(GatewayError error) {
-        finish();
-        accounting.abandon();
-        telemetry.failed(error);
-        if (sink.closed()) {
-            return;
+    /** The client left mid-stream: what was already generated is charged, as cancelled. */
+    @Override
+    protected boolean settleSoFar(Attempt attempt) {
+        if (!contentStarted || relay == null) {
+            return false;
         }
-        if (!sink.headSent()) {
-            Map<String, String> all = new LinkedHashMap<>(headers());
-            all.putAll(error.headers());
-            sink.respond(error.status(), all, error.bodyBytes());
-            return;
-        }
-        // the head is out (keep-alive comments were sent): report the failure in the stream itself
-        ByteSink out = new ByteSink(512);
-        encoder().chunk(StreamErrors.chunk(generationId, modelForErrors(), providerForErrors(),
-                gateway.clock(), error.status(), error.getMessage(), null), out);
-        encoder().done(out);
-        sink.end(out.toByteArray());
-    }
-
-    /** The client left: stop the upstream; what was already generated is still charged, as cancelled. */
-    private void clientGone() {
-        if (finished) {
-            return;
-        }
-        Attempt attempt = current;
-        finish();
-        if (attempt != null) {
-            attempt.cancel.cancel();
-        }
-        if (attempt != null) {
-            gateway.stats().cancelled(attempt.endpoint.id());
-        }
-        if (contentStarted && relay != null && attempt != null) {
-            Metering soFar = relay.meteringSoFar();
-            accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, soFar, relay.upstreamId(),
-                    null, true, true, latencyMs, failures.size() + 1,
-                AnswerHeaders.droppedTools(request, attempt.endpoint)));
-            telemetry.cancelled(attempt.endpoint, soFar, relay.upstreamId());
-        } else {
-            accounting.abandon();
-            telemetry.cancelled(null, null, null);
-        }
-    }
-
-    /** How the client's API writes the stream's own events (Chat Completions' SSE unless its sink says otherwise). */
-    private StreamEncoder encoder() {
-        StreamEncoder encoder = sink.encoder();
-        return encoder != null ? encoder : ChatChunks.SSE;
-    }
-
-    private void endWait(Attempt attempt) {
-        if (!attempt.waitEnded) {
-            attempt.waitEnded = true;
-            upstreamNanos += System.nanoTime() - attempt.startedNanos;
-        }
+        Metering soFar = relay.meteringSoFar();
+        accounting.settle(new RequestAccounting.Outcome(attempt.endpoint, soFar, relay.upstreamId(),
+                null, true, true, latencyMs, attempts(), AnswerHeaders.droppedTools(request, attempt.endpoint)));
+        telemetry.cancelled(attempt.endpoint, soFar, relay.upstreamId());
+        return true;
     }
 
     /** The headers of the answer {@code served} gives (null: none yet), with Switchboard's overhead so far. */
-    private Map<String, String> headers(Endpoint served) {
+    @Override
+    protected Map<String, String> headers(Endpoint served) {
         return AnswerHeaders.of(generationId, overheadUs(), request, served);
     }
 
@@ -451,22 +282,17 @@ final class ChatCompletion {
         return headers(null);
     }
 
-    /** The time spent in Switchboard so far, without the time spent waiting for upstreams. */
-    private long overheadUs() {
-        long now = System.nanoTime();
-        Attempt waiting = current;
-        long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
-        return Math.max(0, (now - startNanos - upstream) / 1_000);
-    }
-
-    private void finish() {
-        finished = true;
-        if (current != null) {
-            current.stopTimer(vertx);
-        }
+    @Override
+    protected void finish() {
+        super.finish();
         if (relay != null) {
             relay.stopWatchdog();
         }
+    }
+
+    @Override
+    protected String requestedModel() {
+        return request.model();
     }
 
     /** When the request's whole time budget ({@code routing.max_total_ms}) runs out, on {@link System#nanoTime}'s scale. */
@@ -482,18 +308,6 @@ final class ChatCompletion {
         return vertx;
     }
 
-    private String modelForErrors() {
-        return current != null ? current.endpoint.model().value() : request.model();
-    }
-
-    private String providerForErrors() {
-        return current != null ? current.endpoint.provider().name() : "switchboard";
-    }
-
-    private long elapsedMs() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
     /** Switchboard's id, the served model and the provider's name, for every output of this endpoint. */
     OutputIdentity identity(Endpoint endpoint) {
         return OutputIdentity.of(generationId, endpoint.model().value(), endpoint.provider().name());
@@ -502,10 +316,6 @@ final class ChatCompletion {
     /** The prompt's tokens with {@code endpoint}'s tokenizer; a large prompt's were counted off the loop at admission. */
     long promptTokens(Endpoint endpoint) {
         return promptSize.tokens(tokenizer(endpoint));
-    }
-
-    String tokenizer(Endpoint endpoint) {
-        return gateway.catalog().find(endpoint.model().value()).map(Model::tokenizer).orElse(null);
     }
 
     boolean finished() {
@@ -530,28 +340,5 @@ final class ChatCompletion {
 
     java.time.Clock clock() {
         return gateway.clock();
-    }
-
-    /** One endpoint being tried. */
-    static final class Attempt {
-        final Endpoint endpoint;
-        final CancelSignal cancel;
-        final long startedNanos = System.nanoTime();
-        boolean waitEnded;
-        long timer = -1;
-        long firstTokenMs;
-        long deadlineNanos;
-
-        Attempt(Endpoint endpoint, CancelSignal cancel) {
-            this.endpoint = endpoint;
-            this.cancel = cancel;
-        }
-
-        void stopTimer(Vertx vertx) {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
-            }
-        }
     }
 }
