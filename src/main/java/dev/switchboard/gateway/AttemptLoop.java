@@ -46,7 +46,9 @@ abstract class AttemptLoop {
     protected final String generationId;
     protected final RequestAccounting accounting;
     protected final RequestTelemetry telemetry;
-    protected final long startNanos = System.nanoTime();
+    /** What the deadlines are measured on. */
+    protected final Timekeeper time;
+    protected final long startNanos;
     protected final List<FailurePolicy.FailedAttempt> failures = new ArrayList<>();
 
     protected List<Endpoint> plan = List.of();
@@ -67,6 +69,8 @@ abstract class AttemptLoop {
         this.generationId = generationId;
         this.accounting = accounting;
         this.telemetry = telemetry;
+        this.time = gateway.timekeeper();
+        this.startNanos = time.nanoTime();
     }
 
     // ---- the steps every API shares ----
@@ -132,11 +136,11 @@ abstract class AttemptLoop {
             return;
         }
         Endpoint endpoint = plan.get(next++);
-        Attempt attempt = new Attempt(endpoint, new CancelSignal());
+        Attempt attempt = new Attempt(endpoint, new CancelSignal(), time.nanoTime());
         current = attempt;
         UpstreamCall call = upstreamCall(endpoint, remainingMs, attempt.cancel);
         attempt.firstTokenMs = call.within(endpoint.provider().timeouts().firstTokenMs());
-        attempt.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
+        attempt.deadlineNanos = attempt.startedNanos + TimeUnit.MILLISECONDS.toNanos(attempt.firstTokenMs);
         armWaitTimer(attempt);
         try {
             send(attempt, call);
@@ -176,7 +180,7 @@ abstract class AttemptLoop {
     /** Stops waiting for {@code attempt} and cancels its upstream call. */
     private void detach(Attempt attempt) {
         current = null; // first: cancelling the upstream may call back into us synchronously
-        attempt.stopTimer(vertx);
+        stopTimer(attempt);
         endWait(attempt);
         attempt.cancel.cancel();
     }
@@ -209,7 +213,7 @@ abstract class AttemptLoop {
 
     /** The attempt's answer is here: the time from now on is the gateway's, not the provider's. */
     protected final void answered(Attempt attempt) {
-        attempt.stopTimer(vertx);
+        stopTimer(attempt);
         endWait(attempt);
     }
 
@@ -256,14 +260,14 @@ abstract class AttemptLoop {
     protected void finish() {
         finished = true;
         if (current != null) {
-            current.stopTimer(vertx);
+            stopTimer(current);
         }
     }
 
     /** One timer per attempt while it waits for its answer: the first-token (or answer) deadline. */
     protected void armWaitTimer(Attempt attempt) {
-        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - System.nanoTime()));
-        attempt.timer = vertx.setTimer(delayMs, id -> {
+        long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - time.nanoTime()));
+        attempt.timer = time.setTimer(vertx, delayMs, () -> {
             attempt.timer = -1;
             if (attempt == current && !finished) {
                 attemptFailed(attempt, new UpstreamFailure.TimedOut(attempt.endpoint.id(),
@@ -275,20 +279,20 @@ abstract class AttemptLoop {
     private void endWait(Attempt attempt) {
         if (!attempt.waitEnded) {
             attempt.waitEnded = true;
-            upstreamNanos += System.nanoTime() - attempt.startedNanos;
+            upstreamNanos += time.nanoTime() - attempt.startedNanos;
         }
     }
 
     /** The time spent in Switchboard so far, without the time spent waiting for upstreams. */
     protected final long overheadUs() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         Attempt waiting = current;
         long upstream = upstreamNanos + (waiting != null && !waiting.waitEnded ? now - waiting.startedNanos : 0);
         return Math.max(0, (now - startNanos - upstream) / 1_000);
     }
 
     protected final long elapsedMs() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - startNanos);
     }
 
     /** How the client's API writes stream events (Chat Completions' SSE unless its sink says otherwise). */
@@ -346,26 +350,28 @@ abstract class AttemptLoop {
     /** The model the client asked for, named in errors before any endpoint was tried. */
     protected abstract String requestedModel();
 
+    /** Cancels the attempt's wait timer, if it is armed. */
+    protected final void stopTimer(Attempt attempt) {
+        if (attempt.timer >= 0) {
+            time.cancelTimer(vertx, attempt.timer);
+            attempt.timer = -1;
+        }
+    }
+
     /** One endpoint being tried. */
     static final class Attempt {
         final Endpoint endpoint;
         final CancelSignal cancel;
-        final long startedNanos = System.nanoTime();
+        final long startedNanos;
         boolean waitEnded;
         long timer = -1;
         long firstTokenMs;
         long deadlineNanos;
 
-        Attempt(Endpoint endpoint, CancelSignal cancel) {
+        Attempt(Endpoint endpoint, CancelSignal cancel, long startedNanos) {
             this.endpoint = endpoint;
             this.cancel = cancel;
-        }
-
-        void stopTimer(Vertx vertx) {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
-            }
+            this.startedNanos = startedNanos;
         }
     }
 }

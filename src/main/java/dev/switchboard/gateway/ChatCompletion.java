@@ -229,13 +229,13 @@ final class ChatCompletion extends AttemptLoop {
      */
     @Override
     protected void armWaitTimer(Attempt attempt) {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         long until = attempt.deadlineNanos;
         if (request.stream()) {
             until = Math.min(until, nextKeepaliveNanos);
         }
         long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now));
-        attempt.timer = vertx.setTimer(delayMs, id -> waitTimerFired(attempt));
+        attempt.timer = time.setTimer(vertx, delayMs, () -> waitTimerFired(attempt));
     }
 
     private void waitTimerFired(Attempt attempt) {
@@ -243,7 +243,7 @@ final class ChatCompletion extends AttemptLoop {
         if (attempt != current || finished || contentStarted) {
             return;
         }
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         if (now - attempt.deadlineNanos >= 0) {
             attemptFailed(attempt, new UpstreamFailure.TimedOut(attempt.endpoint.id(), "no "
                     + (request.stream() ? "first token" : "response") + " within " + attempt.firstTokenMs + " ms"));
@@ -295,7 +295,7 @@ final class ChatCompletion extends AttemptLoop {
         return request.model();
     }
 
-    /** When the request's whole time budget ({@code routing.max_total_ms}) runs out, on {@link System#nanoTime}'s scale. */
+    /** When the request's whole time budget ({@code routing.max_total_ms}) runs out, on {@link #time()}'s scale. */
     long deadlineNanos() {
         return startNanos + TimeUnit.MILLISECONDS.toNanos(maxTotalMs());
     }
@@ -306,6 +306,11 @@ final class ChatCompletion extends AttemptLoop {
 
     Vertx vertx() {
         return vertx;
+    }
+
+    /** What the stream's deadlines are measured on. */
+    Timekeeper time() {
+        return time;
     }
 
     /** Switchboard's id, the served model and the provider's name, for every output of this endpoint. */

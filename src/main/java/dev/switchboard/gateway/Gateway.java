@@ -45,6 +45,8 @@ public final class Gateway {
     private final GatewayMetrics metrics;
     private final Tracing tracing;
     private final boolean summaries;
+    /** What requests' deadlines are measured on; set once, before serving (tests: a manual one). */
+    private volatile Timekeeper timekeeper = Timekeeper.SYSTEM;
 
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock) {
         this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong());
@@ -234,5 +236,14 @@ public final class Gateway {
 
     Clock clock() {
         return clock;
+    }
+
+    /** Measures requests' deadlines on {@code timekeeper} instead of the system's time (tests); call before serving. */
+    public void useTimekeeper(Timekeeper timekeeper) {
+        this.timekeeper = timekeeper;
+    }
+
+    Timekeeper timekeeper() {
+        return timekeeper;
     }
 }

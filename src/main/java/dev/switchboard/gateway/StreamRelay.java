@@ -122,7 +122,7 @@ final class StreamRelay implements ChunkStream.Listener {
             // events in a pass-through, a hosted tool's progress): from here on this attempt is the answer
             started = true;
             completion.contentStarted(attempt);
-            lastChunkNanos = System.nanoTime();
+            lastChunkNanos = completion.time().nanoTime();
             armWatchdog(lastChunkNanos);
             for (ChatOutput h : held) {
                 write(h);
@@ -137,7 +137,7 @@ final class StreamRelay implements ChunkStream.Listener {
         if (completion.isCurrent(attempt)) {
             if (chunkInBatch) {
                 chunkInBatch = false;
-                lastChunkNanos = System.nanoTime();
+                lastChunkNanos = completion.time().nanoTime();
             }
             flush();
         }
@@ -198,7 +198,7 @@ final class StreamRelay implements ChunkStream.Listener {
             due = Math.min(due, lastChunkNanos + idleNanos());
         }
         long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now) + 1);
-        watchdog = completion.vertx().setTimer(delayMs, id -> watchdogFired());
+        watchdog = completion.time().setTimer(completion.vertx(), delayMs, this::watchdogFired);
     }
 
     private void watchdogFired() {
@@ -206,7 +206,7 @@ final class StreamRelay implements ChunkStream.Listener {
         if (!completion.isCurrent(attempt)) {
             return;
         }
-        long now = System.nanoTime();
+        long now = completion.time().nanoTime();
         if (now - completion.deadlineNanos() >= 0) {
             broken(new UpstreamFailure.TimedOut(endpoint.id(), "the stream ran past the request's time budget ("
                     + completion.maxTotalMs() + " ms, routing.max_total_ms)"), !pausedByClient);
@@ -223,7 +223,7 @@ final class StreamRelay implements ChunkStream.Listener {
     /** Stops the stream's timer: it ended, or the request finished otherwise (the client left). */
     void stopWatchdog() {
         if (watchdog >= 0) {
-            completion.vertx().cancelTimer(watchdog);
+            completion.time().cancelTimer(completion.vertx(), watchdog);
             watchdog = -1;
         }
     }
@@ -271,7 +271,7 @@ final class StreamRelay implements ChunkStream.Listener {
     /** The client caught up: read on, and count the provider's idle time from now. */
     private void resume() {
         pausedByClient = false;
-        lastChunkNanos = System.nanoTime();
+        lastChunkNanos = completion.time().nanoTime();
         if (watchdog >= 0) { // armed for the budget alone while paused: due for the idle limit again
             stopWatchdog();
             armWatchdog(lastChunkNanos);

@@ -50,6 +50,13 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, Map.of(), null, clock);
     }
 
+    /** As {@link #start(String)}, with every request deadline measured on {@code time} (moved by the test). */
+    public static TestGateway startOn(dev.switchboard.gateway.Timekeeper time, String yaml) {
+        TestGateway gateway = start(yaml);
+        gateway.server.gateway().useTimekeeper(time);
+        return gateway;
+    }
+
     /** As {@link #start(String)}, on Vert.x built from {@code vertxOptions} (e.g. a stricter blocked-thread checker). */
     public static TestGateway start(String yaml, VertxOptions vertxOptions) {
         return start(yaml, Map.of(), null, Clock.systemUTC(), vertxOptions);
