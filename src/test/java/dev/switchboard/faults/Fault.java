@@ -23,6 +23,8 @@ enum Fault {
     RESET_MID_BODY,
     BAD_JSON,
     DRIP_ONE_BYTE_A_SECOND,
+    /** Whole chunks, each inside the idle limit, past the request's time budget. */
+    TRICKLE_PAST_THE_BUDGET,
     LARGE_ANSWER,
     INVALID_UTF8,
     ABSURD_USAGE,
@@ -54,8 +56,21 @@ enum Fault {
             // nothing usable before the first token: the next endpoint is tried
             case HANG_BEFORE_HEADERS, STALL_AFTER_HEADERS -> Outcome.FELL_BACK;
             // RFC 8259 §8.1: JSON between systems is UTF-8; an answer that is not is not JSON, a stream with it is broken
-            case STALL_MID_STREAM, RESET_MID_BODY, BAD_JSON, DRIP_ONE_BYTE_A_SECOND, INVALID_UTF8,
+            case STALL_MID_STREAM, RESET_MID_BODY, BAD_JSON, DRIP_ONE_BYTE_A_SECOND, TRICKLE_PAST_THE_BUDGET, INVALID_UTF8,
                  CLOSES_WITHOUT_FINAL_EVENT, PROVIDER_ERROR -> stream ? Outcome.BROKE_OFF : Outcome.FELL_BACK;
+        };
+    }
+
+    /**
+     * What the client's error message names when a started stream breaks off: the limit that ended it,
+     * or the provider's failure. A 1 byte/s drip completes no chunk within the idle limit, so that limit
+     * ends it; chunks trickling inside the idle limit run into the budget.
+     */
+    String endedBy() {
+        return switch (this) {
+            case STALL_MID_STREAM, DRIP_ONE_BYTE_A_SECOND -> "idle timeout";
+            case TRICKLE_PAST_THE_BUDGET -> "time budget";
+            default -> "";
         };
     }
 
@@ -76,7 +91,8 @@ enum Fault {
                 dropConnection(request);
             };
             case BAD_JSON -> json(200, "{\"id\":\"broken\",\"choices\":[{\"message\":{\"content\":\"Hel<html>".getBytes());
-            case DRIP_ONE_BYTE_A_SECOND -> (request, upstream) -> drip(head(request, "application/json"), answer, 0);
+            case DRIP_ONE_BYTE_A_SECOND, TRICKLE_PAST_THE_BUDGET ->
+                    (request, upstream) -> drip(head(request, "application/json"), answer, 0);
             case LARGE_ANSWER -> json(200, wire.bigAnswer(LARGE_BYTES));
             case INVALID_UTF8 -> json(200, wire.answer(Wire.invalidUtf8In(wire.answerText())));
             case ABSURD_USAGE -> json(200, wire.answer(Wire::absurdUsage));
@@ -104,6 +120,11 @@ enum Fault {
                 HttpServerResponse response = head(request, type);
                 response.write(join(start));
                 drip(response, join(rest).getBytes(), 0);
+            };
+            case TRICKLE_PAST_THE_BUDGET -> (request, upstream) -> {
+                HttpServerResponse response = head(request, type);
+                response.write(join(start));
+                trickle(response, wire.contentFrame(" tick"));
             };
             case LARGE_ANSWER -> {
                 List<byte[]> large = new ArrayList<>();
@@ -154,6 +175,17 @@ enum Fault {
         }
         response.write(Buffer.buffer(new byte[] {bytes[at]}));
         Vertx.currentContext().owner().setTimer(DRIP_GAP_MS, id -> drip(response, bytes, at + 1));
+    }
+
+    /** Writes {@code frame} every {@link #DRIP_GAP_MS} until the gateway closes the connection. */
+    private static void trickle(HttpServerResponse response, byte[] frame) {
+        Vertx vertx = Vertx.currentContext().owner();
+        long timer = vertx.setPeriodic(DRIP_GAP_MS, id -> {
+            if (!response.closed()) {
+                response.write(Buffer.buffer(frame));
+            }
+        });
+        response.closeHandler(v -> vertx.cancelTimer(timer));
     }
 
     private static Buffer join(List<byte[]> frames) {
