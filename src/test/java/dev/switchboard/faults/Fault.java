@@ -18,6 +18,10 @@ import java.util.List;
  */
 enum Fault {
     HANG_BEFORE_HEADERS,
+    /** Streamed: a malformed first frame, before any token (not streamed: a body that is not JSON). */
+    BAD_JSON_BEFORE_THE_FIRST_TOKEN,
+    /** Streamed: the provider's error as the stream's first event (not streamed: a 200 whose body is an error). */
+    PROVIDER_ERROR_BEFORE_THE_FIRST_TOKEN,
     STALL_AFTER_HEADERS,
     STALL_MID_STREAM,
     RESET_MID_BODY,
@@ -54,7 +58,8 @@ enum Fault {
         return switch (this) {
             case LARGE_ANSWER, ABSURD_USAGE -> Outcome.SERVED;
             // nothing usable before the first token: the next endpoint is tried
-            case HANG_BEFORE_HEADERS, STALL_AFTER_HEADERS -> Outcome.FELL_BACK;
+            case HANG_BEFORE_HEADERS, STALL_AFTER_HEADERS, BAD_JSON_BEFORE_THE_FIRST_TOKEN,
+                 PROVIDER_ERROR_BEFORE_THE_FIRST_TOKEN -> Outcome.FELL_BACK;
             // RFC 8259 §8.1: JSON between systems is UTF-8; an answer that is not is not JSON, a stream with it is broken
             case STALL_MID_STREAM, RESET_MID_BODY, BAD_JSON, DRIP_ONE_BYTE_A_SECOND, TRICKLE_PAST_THE_BUDGET, INVALID_UTF8,
                  CLOSES_WITHOUT_FINAL_EVENT, PROVIDER_ERROR -> stream ? Outcome.BROKE_OFF : Outcome.FELL_BACK;
@@ -90,7 +95,9 @@ enum Fault {
                 head(request, "application/json").write(Buffer.buffer(half));
                 dropConnection(request);
             };
-            case BAD_JSON -> json(200, "{\"id\":\"broken\",\"choices\":[{\"message\":{\"content\":\"Hel<html>".getBytes());
+            case BAD_JSON, BAD_JSON_BEFORE_THE_FIRST_TOKEN ->
+                    json(200, "{\"id\":\"broken\",\"choices\":[{\"message\":{\"content\":\"Hel<html>".getBytes());
+            case PROVIDER_ERROR_BEFORE_THE_FIRST_TOKEN -> json(200, wire.errorBody());
             case DRIP_ONE_BYTE_A_SECOND, TRICKLE_PAST_THE_BUDGET ->
                     (request, upstream) -> drip(head(request, "application/json"), answer, 0);
             case LARGE_ANSWER -> json(200, wire.bigAnswer(LARGE_BYTES));
@@ -116,6 +123,8 @@ enum Fault {
                 dropConnection(request);
             };
             case BAD_JSON -> stream(type, concat(start, List.of(wire.malformedFrame()), rest));
+            case BAD_JSON_BEFORE_THE_FIRST_TOKEN -> stream(type, concat(List.of(wire.malformedFrame()), frames));
+            case PROVIDER_ERROR_BEFORE_THE_FIRST_TOKEN -> stream(type, List.of(wire.errorFrame()));
             case DRIP_ONE_BYTE_A_SECOND -> (request, upstream) -> {
                 HttpServerResponse response = head(request, type);
                 response.write(join(start));
