@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -96,7 +97,7 @@ enum Fault {
                 dropConnection(request);
             };
             case BAD_JSON, BAD_JSON_BEFORE_THE_FIRST_TOKEN ->
-                    json(200, "{\"id\":\"broken\",\"choices\":[{\"message\":{\"content\":\"Hel<html>".getBytes());
+                    json(200, "{\"id\":\"broken\",\"choices\":[{\"message\":{\"content\":\"Hel<html>".getBytes(StandardCharsets.UTF_8));
             case PROVIDER_ERROR_BEFORE_THE_FIRST_TOKEN -> json(200, wire.errorBody());
             case DRIP_ONE_BYTE_A_SECOND, TRICKLE_PAST_THE_BUDGET ->
                     (request, upstream) -> drip(head(request, "application/json"), answer, 0);

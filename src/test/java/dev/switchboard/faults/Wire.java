@@ -2,8 +2,8 @@ package dev.switchboard.faults;
 
 import dev.switchboard.testing.FakeUpstream;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -83,37 +83,15 @@ interface Wire {
 
     /** The UTF-8 of {@code text} with each mark replaced by {@code FF C3 28} (a bare 0xFF, a lead byte without its continuation). */
     static byte[] withInvalidUtf8(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mark = BAD_BYTES_MARK.getBytes(StandardCharsets.UTF_8);
-        byte[] bad = {(byte) 0xFF, (byte) 0xC3, (byte) 0x28};
-        List<Byte> out = new ArrayList<>(bytes.length);
-        for (int i = 0; i < bytes.length; ) {
-            if (startsWith(bytes, i, mark)) {
-                for (byte b : bad) {
-                    out.add(b);
-                }
-                i += mark.length;
-            } else {
-                out.add(bytes[i++]);
+        String[] parts = text.split(BAD_BYTES_MARK, -1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xC3, (byte) 0x28});
             }
+            out.writeBytes(parts[i].getBytes(StandardCharsets.UTF_8));
         }
-        byte[] result = new byte[out.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = out.get(i);
-        }
-        return result;
-    }
-
-    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
-        if (at + prefix.length > bytes.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return out.toByteArray();
     }
 
     /** A text of {@code size} ASCII characters, in words, for large answers. */
