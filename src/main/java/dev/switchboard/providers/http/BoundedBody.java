@@ -43,7 +43,7 @@ public final class BoundedBody {
         return read(response, maxBytes, false)
                 .recover(t -> Future.failedFuture(t instanceof BodyTooLarge
                         ? tooLarge(endpoint, maxBytes, "sent an answer")
-                        : UpstreamHttp.failure(endpoint, t, "reading the response")));
+                        : UpstreamHttp.failure(call, t, "reading the response")));
     }
 
     /**

@@ -29,7 +29,7 @@ public abstract class UpstreamChunkStream implements ChunkStream {
                 onBytes(buffer.getBytes());
             }
         });
-        response.exceptionHandler(t -> fail(UpstreamHttp.failure(call.endpoint().id(), t, "streaming")));
+        response.exceptionHandler(t -> fail(UpstreamHttp.failure(call, t, "streaming")));
         response.endHandler(v -> {
             if (!finished) {
                 onUpstreamEnd();

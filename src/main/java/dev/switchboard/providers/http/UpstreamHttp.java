@@ -129,7 +129,20 @@ public final class UpstreamHttp {
     private static Future<HttpClientResponse> send(UpstreamCall call, HttpClientRequest request, Buffer body) {
         call.cancel().onCancel(request::reset);
         return request.send(body)
-                .recover(t -> Future.failedFuture(failure(call.endpoint().id(), t, "waiting for the response")));
+                .recover(t -> Future.failedFuture(failure(call, t, "waiting for the response")));
+    }
+
+    /**
+     * As {@link #failure(EndpointId, Throwable, String)} for a failure of {@code call}; when the gateway
+     * cancelled the call itself (client gone, a deadline), the reset it sees is its own: no warning
+     * blames the provider for it.
+     */
+    public static UpstreamFailure failure(UpstreamCall call, Throwable t, String phase) {
+        if (call.cancel().isCancelled() && !(t instanceof UpstreamFailure)) {
+            return new UpstreamFailure.StreamBroken(call.endpoint().id(), "the call to provider "
+                    + call.endpoint().id().provider() + " was cancelled while " + phase, t);
+        }
+        return failure(call.endpoint().id(), t, phase);
     }
 
     /**
