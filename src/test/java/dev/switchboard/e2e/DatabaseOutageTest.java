@@ -6,6 +6,7 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.ChatLoad;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.Fixtures;
+import dev.switchboard.testing.StoredLedger;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestGateway;
 import dev.switchboard.testing.TestStores;
@@ -14,11 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -95,9 +91,9 @@ class DatabaseOutageTest {
 
                 Set<String> ids = new HashSet<>();
                 outcomes.forEach(o -> ids.add(o.generationId()));
-                assertThat(storedIds(direct, hash)).as("every served generation has its row").isEqualTo(ids);
-                long rowsSum = storedCostSum(direct, hash);
-                assertThat(storedUsage(direct, hash)).as("the key's stored usage is the sum of its rows").isEqualTo(rowsSum);
+                assertThat(StoredLedger.ids(direct, hash)).as("every served generation has its row").isEqualTo(ids);
+                long rowsSum = StoredLedger.costSum(direct, hash);
+                assertThat(StoredLedger.keyUsage(direct, hash)).as("the key's stored usage is the sum of its rows").isEqualTo(rowsSum);
                 JsonNode shown = Json.parse(gateway.call("GET", "/api/v1/keys/" + hash, ADMIN, null).body()).path("data");
                 assertThat(shown.path("usage").decimalValue()).as("and so is the usage it shows")
                         .isEqualByComparingTo(BigDecimal.valueOf(rowsSum, 12));
@@ -107,47 +103,6 @@ class DatabaseOutageTest {
             proxy.close();
             TestStores.drop(direct);
         }
-    }
-
-    static Set<String> storedIds(String url, String keyHash) throws SQLException {
-        Set<String> ids = new HashSet<>();
-        try (Connection c = connect(url);
-             PreparedStatement s = c.prepareStatement("SELECT id FROM generations WHERE key_hash = ?")) {
-            s.setString(1, keyHash);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-        }
-        return ids;
-    }
-
-    static long storedCostSum(String url, String keyHash) throws SQLException {
-        return single(url, "SELECT COALESCE(SUM(cost_pico), 0) FROM generations WHERE key_hash = ?", keyHash);
-    }
-
-    static long storedUsage(String url, String keyHash) throws SQLException {
-        return single(url, "SELECT usage_pico FROM api_keys WHERE hash = ?", keyHash);
-    }
-
-    private static long single(String url, String sql, String keyHash) throws SQLException {
-        try (Connection c = connect(url); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, keyHash);
-            try (ResultSet rows = s.executeQuery()) {
-                assertThat(rows.next()).as(sql).isTrue();
-                return rows.getLong(1);
-            }
-        }
-    }
-
-    /** A JDBC connection to a test store URL (PostgreSQL schema or SQLite file), bypassing any proxy. */
-    private static Connection connect(String url) throws SQLException {
-        if (url.startsWith("sqlite:")) {
-            return DriverManager.getConnection("jdbc:" + url);
-        }
-        String schema = url.substring(url.indexOf("?schema=") + "?schema=".length());
-        return DriverManager.getConnection(TestStores.POSTGRES_JDBC + "?currentSchema=" + schema, "postgres", "");
     }
 
     private static void awaitDrained(UsageLedger ledger, Duration timeout) throws InterruptedException {

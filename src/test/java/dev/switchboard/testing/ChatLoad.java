@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Concurrent chat completions against a gateway on 127.0.0.1, every other one streamed: either a
@@ -23,7 +25,7 @@ public final class ChatLoad implements AutoCloseable {
     /**
      * One request as its client saw it.
      *
-     * @param generationId  {@code X-Generation-Id}, or null when no answer head arrived
+     * @param generationId  {@code X-Generation-Id}, or null when no answer head arrived (kept when the body broke later)
      * @param complete      200 and the whole answer: a stream ending with {@code [DONE]} and no error chunk,
      *                      or a completion with its {@code choices}
      * @param endedAtMillis wall-clock time the client had the whole answer (or the failure)
@@ -37,24 +39,31 @@ public final class ChatLoad implements AutoCloseable {
     private final URI chat;
     private final String key;
     private final String model;
+    private final String content;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sent = new AtomicInteger();
     private final CountDownLatch workersDone;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
-    private ChatLoad(URI chat, String key, String model, int workers) {
+    private ChatLoad(URI chat, String key, String model, String content, int workers) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.chat = chat;
         this.key = key;
         this.model = model;
+        this.content = content;
         this.workersDone = new CountDownLatch(workers);
     }
 
     /** {@code requests} requests sent at once (one virtual thread each), then nothing more. */
     public static ChatLoad batch(URI chat, String key, String model, int requests) {
-        ChatLoad load = new ChatLoad(chat, key, model, requests);
+        return batch(chat, key, model, requests, "request");
+    }
+
+    /** As above, each request's message being {@code content} and its number (an upstream can answer by it). */
+    public static ChatLoad batch(URI chat, String key, String model, int requests, String content) {
+        ChatLoad load = new ChatLoad(chat, key, model, content, requests);
         for (int i = 0; i < requests; i++) {
             load.startWorker(false);
         }
@@ -63,7 +72,7 @@ public final class ChatLoad implements AutoCloseable {
 
     /** {@code workers} clients, each sending its next request when the last one ended, until {@link #stop}. */
     public static ChatLoad loop(URI chat, String key, String model, int workers) {
-        ChatLoad load = new ChatLoad(chat, key, model, workers);
+        ChatLoad load = new ChatLoad(chat, key, model, "request", workers);
         for (int i = 0; i < workers; i++) {
             load.startWorker(true);
         }
@@ -85,7 +94,7 @@ public final class ChatLoad implements AutoCloseable {
     private Outcome send(int n) {
         boolean stream = n % 2 == 0;
         String body = "{\"model\":\"" + model + "\",\"stream\":" + stream
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"request " + n + "\"}]}";
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + " " + n + "\"}]}";
         HttpRequest.Builder request = HttpRequest.newBuilder(chat)
                 .timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json")
@@ -93,21 +102,26 @@ public final class ChatLoad implements AutoCloseable {
         if (key != null) {
             request.header("authorization", "Bearer " + key);
         }
+        // the id is taken from the head as it arrives: a stream cut later (a killed gateway) still has one
+        AtomicReference<String> id = new AtomicReference<>();
+        HttpResponse.BodyHandler<String> keepingId = head -> {
+            id.set(head.headers().firstValue("x-generation-id").orElse(null));
+            return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+        };
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.build(), keepingId);
             long ended = System.currentTimeMillis();
             String text = response.body();
             boolean complete = response.statusCode() == 200 && (stream
                     ? text.endsWith("data: [DONE]\n\n") && !text.contains("\"finish_reason\":\"error\"")
                     : text.contains("\"choices\""));
-            String id = response.headers().firstValue("x-generation-id").orElse(null);
             String tail = text.length() > 300 ? text.substring(text.length() - 300) : text;
-            return new Outcome(id, stream, response.statusCode(), complete, ended, response.statusCode() + " " + tail);
+            return new Outcome(id.get(), stream, response.statusCode(), complete, ended, response.statusCode() + " " + tail);
         } catch (IOException e) {
-            return new Outcome(null, stream, 0, false, System.currentTimeMillis(), e.toString());
+            return new Outcome(id.get(), stream, 0, false, System.currentTimeMillis(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(null, stream, 0, false, System.currentTimeMillis(), e.toString());
+            return new Outcome(id.get(), stream, 0, false, System.currentTimeMillis(), e.toString());
         }
     }
 
