@@ -34,15 +34,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Durability window: every {@code flushEvery} the writer stores what has gathered, in
  * transactions of up to {@code batchSize} rows; a {@code kill -9} loses at most the rows of that
  * window and of the batch being written.
- * {@link #close()} writes everything before returning.
+ * {@link #close()} writes everything before returning, unless the database takes no write for
+ * {@link #CLOSE_DEADLINE}: then it gives the rows up (one error line with their count) rather than hold
+ * the process forever.
  */
 public final class UsageLedger implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+    /** How long {@link #close()} keeps trying to write the queued rows to a failing database. */
+    public static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
 
     private final Store store;
     private final int capacity;
     private final int batchSize;
     private final long flushEveryMillis;
+    private final Duration closeDeadline;
     /** Lock-free: the slots bound it, and a request's offer never wakes the writer (which polls on its own clock). */
     private final ConcurrentLinkedQueue<GenerationRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger slots = new AtomicInteger();
@@ -55,7 +60,13 @@ public final class UsageLedger implements AutoCloseable {
     private volatile boolean drained;
 
     public UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery) {
+        this(store, capacity, batchSize, flushEvery, CLOSE_DEADLINE);
+    }
+
+    /** As above, giving up the rows a failing database has not taken {@code closeDeadline} after {@link #close()}. */
+    UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery, Duration closeDeadline) {
         this.store = store;
+        this.closeDeadline = closeDeadline;
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.flushEveryMillis = Math.max(1, flushEvery.toMillis());
@@ -232,13 +243,26 @@ public final class UsageLedger implements AutoCloseable {
         }
     }
 
-    /** Refuses new requests, writes every queued row, and stops the writer. */
+    /**
+     * Refuses new requests, writes every queued row, and stops the writer. If the database takes no
+     * write within {@link #CLOSE_DEADLINE}, the rows still unwritten are given up and counted in one
+     * error line: a stop during a database outage ends instead of retrying forever.
+     */
     @Override
     public void close() {
         closing = true;
         LockSupport.unpark(writer);
         try {
-            writer.join(Duration.ofMinutes(2));
+            writer.join(closeDeadline);
+            if (writer.isAlive()) {
+                int lost = unwritten.size();
+                writer.interrupt(); // its retry sleeps end at once and it drops what it holds
+                writer.join(Duration.ofSeconds(1));
+                drained = true;
+                log.error("the database took no ledger write within {} ms of the stop: {} ledger rows (their "
+                        + "generations and their cost in the keys' stored usage) are lost", closeDeadline.toMillis(), lost);
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -234,4 +234,28 @@ class UsageLedgerFaultsTest {
         assertThat(setAsideIds()).containsExactly(bad.id());
         assertThat(ledger.used()).isZero();
     }
+
+    // docs/operations.md "Failure behaviour: crashes and database outages": a stop while the database is down
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void closeGivesUpAfterItsDeadlineWhenTheDatabaseStaysDown(String kind) throws Exception {
+        open(kind);
+        ledger = new UsageLedger(store, 1_000, 16, Duration.ofMillis(20), Duration.ofMillis(500));
+        sql("ALTER TABLE generations RENAME TO generations_away");
+        for (int i = 0; i < 40; i++) {
+            admitAndRecord(row(T + i, "k", 1_000 + i));
+        }
+        awaitTrue("the writer has failed", () -> store.batchSizes.size() >= 2);
+
+        long started = System.nanoTime();
+        CompletableFuture.runAsync(ledger::close).get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the stop ends").isLessThan(Duration.ofSeconds(5));
+        assertThat(ledger.tryAdmit()).isFalse();
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .contains("the database took no ledger write within 500 ms of the stop: 40 ledger rows (their generations "
+                        + "and their cost in the keys' stored usage) are lost");
+        sql("ALTER TABLE generations_away RENAME TO generations");
+        ledger = null; // closed
+    }
 }
