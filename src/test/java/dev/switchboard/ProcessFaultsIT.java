@@ -83,11 +83,20 @@ class ProcessFaultsIT {
                     List<ChatLoad.Outcome> cut = load.outcomes().stream()
                             .filter(o -> !o.complete() || o.endedAtMillis() >= signalAt + graceMs).toList();
                     assertThat(cut).as("requests cut or late within the grace").isEmpty();
-                    // requests that outlive the grace: cut when it ends, not before
+                    // requests that outlive the grace: ended in words as it runs out (503, or a stream's error
+                    // chunk and [DONE]), not before and not with a cut connection
                     assertThat(outliving.awaitEnded(endless, Duration.ofSeconds(20))).isTrue();
                     assertThat(outliving.outcomes()).allSatisfy(o -> {
                         assertThat(o.complete()).isFalse();
-                        assertThat(o.endedAtMillis() - signalAt).as("cut at the end of the grace").isGreaterThanOrEqualTo(graceMs - 500);
+                        assertThat(o.endedAtMillis() - signalAt).as("ended at the end of the grace")
+                                .isGreaterThanOrEqualTo(graceMs - 1_000);
+                        assertThat(o.detail()).as("told why").contains("shutting down");
+                        if (o.streamed()) {
+                            assertThat(o.status()).isEqualTo(200);
+                            assertThat(o.detail()).contains("data: [DONE]");
+                        } else {
+                            assertThat(o.status()).isEqualTo(503);
+                        }
                     });
                     assertThat(gateway.waitFor(Duration.ofSeconds(30))).as("the process exits:%n%s", gateway.output()).isTrue();
 
@@ -100,13 +109,15 @@ class ProcessFaultsIT {
                         }
                         for (ChatLoad.Outcome o : outliving.outcomes()) {
                             if (o.streamed()) {
-                                // what it relayed until the cut is charged, as for a client that leaves
+                                // what it relayed until the end is charged; the stream ended in error, not by the client
                                 GenerationRecord row = store.generation(o.generationId())
                                         .orElseThrow(() -> new AssertionError("lost generation " + o.generationId()));
-                                assertThat(row.cancelled()).isTrue();
+                                assertThat(row.finishReason()).isEqualTo("error");
+                                assertThat(row.cancelled()).isFalse();
                                 assertThat(row.costPico()).isPositive();
                             } else {
-                                assertThat(o.generationId()).as("a non-streamed answer cut before it began").isNull();
+                                assertThat(store.generation(o.generationId())).as("a non-streamed answer ended before it began")
+                                        .isEmpty();
                             }
                         }
                     }

@@ -77,6 +77,7 @@ abstract class AttemptLoop {
 
     /** Takes a ledger slot; then {@link #prepare} (the API's own step before planning) and {@link #admitted}. */
     final void run() {
+        gateway.inFlight().add(this);
         GatewayError refused = accounting.admit();
         if (refused != null) {
             fail(refused);
@@ -256,8 +257,36 @@ abstract class AttemptLoop {
         }
     }
 
+    /**
+     * Switchboard stops serving and this request outlived the shutdown grace: it ends now, in words
+     * the client can act on (503, retry), rather than with a cut connection. A stream that started
+     * ends with an error chunk and is charged for what it relayed; anything else gives back all it
+     * took. The provider's health is untouched. Call on the request's context.
+     */
+    final void shutDown() {
+        if (finished) {
+            return;
+        }
+        if (interruptStream(503, SHUTTING_DOWN)) {
+            return;
+        }
+        Attempt attempt = current;
+        if (attempt != null) {
+            detach(attempt);
+        }
+        fail(new GatewayError(503, "service_unavailable", SHUTTING_DOWN, null, null, Map.of("Retry-After", "1")));
+    }
+
+    static final String SHUTTING_DOWN = "Switchboard is shutting down and could not finish this request in time; retry it";
+
+    /** Ends a stream that has started with an error chunk and returns true; false when none has. */
+    protected boolean interruptStream(int status, String message) {
+        return false;
+    }
+
     /** Marks the request ended and stops its timers. */
     protected void finish() {
+        gateway.inFlight().remove(this);
         finished = true;
         if (current != null) {
             stopTimer(current);

@@ -259,6 +259,15 @@ final class ChatCompletion extends AttemptLoop {
         armWaitTimer(attempt);
     }
 
+    @Override
+    protected boolean interruptStream(int status, String message) {
+        if (!contentStarted || relay == null) {
+            return false;
+        }
+        relay.interrupt(status, message);
+        return true;
+    }
+
     /** The client left mid-stream: what was already generated is charged, as cancelled. */
     @Override
     protected boolean settleSoFar(Attempt attempt) {

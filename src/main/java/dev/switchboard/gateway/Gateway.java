@@ -23,6 +23,8 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.OptionalDouble;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +47,8 @@ public final class Gateway {
     private final GatewayMetrics metrics;
     private final Tracing tracing;
     private final boolean summaries;
+    /** Requests between admission and their end, to be ended in words at the end of a shutdown's grace. */
+    private final Set<AttemptLoop> inFlight = ConcurrentHashMap.newKeySet();
     /** What requests' deadlines are measured on; set once, before serving (tests: a manual one). */
     private volatile Timekeeper timekeeper = Timekeeper.SYSTEM;
 
@@ -245,5 +249,19 @@ public final class Gateway {
 
     Timekeeper timekeeper() {
         return timekeeper;
+    }
+
+    Set<AttemptLoop> inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * The shutdown grace is over: every request still in flight ends now with a 503 (a stream that
+     * started: an error chunk, then {@code [DONE]}), each on its own event loop.
+     */
+    public void endInFlight() {
+        for (AttemptLoop request : inFlight) {
+            request.context.runOnContext(v -> request.shutDown());
+        }
     }
 }

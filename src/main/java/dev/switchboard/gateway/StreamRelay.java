@@ -191,6 +191,20 @@ final class StreamRelay implements ChunkStream.Listener {
         completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error", providerFault);
     }
 
+    /**
+     * Switchboard stops serving (the shutdown grace ran out): the stream, already started, ends now
+     * with an error chunk carrying what was relayed and its cost, then {@code [DONE]}. Not the
+     * provider's fault.
+     */
+    void interrupt(int status, String message) {
+        stopWatchdog();
+        stream.cancel();
+        Metering metering = metering();
+        endWith(StreamErrors.chunk(completion.generationId(), endpoint.model().value(), endpoint.provider().name(),
+                completion.clock(), status, message, metering.json()));
+        completion.streamEnded(attempt, pending.toByteArray(), metering, upstreamId, "error", false);
+    }
+
     /** Arms the stream's one timer for the moment the idle limit or the total budget is next due. */
     private void armWatchdog(long now) {
         long due = completion.deadlineNanos();

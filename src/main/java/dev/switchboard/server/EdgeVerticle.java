@@ -72,11 +72,16 @@ final class EdgeVerticle extends VerticleBase {
      * Graceful: stop accepting, let requests in flight (streams included) finish within
      * {@code server.shutdown_grace_ms}, and only then close the upstream clients they are using.
      */
+    /** How long before the grace runs out the requests still in flight are ended (their last bytes need time to leave). */
+    static final long END_BEFORE_GRACE_MS = 500;
+
     @Override
     public Future<?> stop() {
         if (connections != null) {
             connections.stop();
         }
+        // requests that would outlive the grace end in words shortly before it runs out, not with a cut connection
+        vertx.setTimer(Math.max(1, settings.shutdownGraceMs() - END_BEFORE_GRACE_MS), id -> gateway.endInFlight());
         Future<Void> drained = server == null ? Future.succeededFuture()
                 : server.shutdown(java.time.Duration.ofMillis(settings.shutdownGraceMs()));
         return drained.eventually(() -> adapters == null ? Future.succeededFuture() : adapters.close());

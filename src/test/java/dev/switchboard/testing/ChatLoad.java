@@ -115,7 +115,7 @@ public final class ChatLoad implements AutoCloseable {
             boolean complete = response.statusCode() == 200 && (stream
                     ? text.endsWith("data: [DONE]\n\n") && !text.contains("\"finish_reason\":\"error\"")
                     : text.contains("\"choices\""));
-            String tail = text.length() > 300 ? text.substring(text.length() - 300) : text;
+            String tail = text.length() > 800 ? text.substring(text.length() - 800) : text;
             return new Outcome(id.get(), stream, response.statusCode(), complete, ended, response.statusCode() + " " + tail);
         } catch (IOException e) {
             return new Outcome(id.get(), stream, 0, false, System.currentTimeMillis(), e.toString());
