@@ -76,6 +76,11 @@ public final class Stores {
         // Hikari waits 30 s by default for a connection: with the database down, an admin call would hang that
         // long before its 503, and each ledger retry as long; fail within 5 s (DatabaseOutageTest)
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        // a connection that dies without being closed (a network partition) must not stall the ledger writer for ever:
+        // no statement of ours takes a minute, so a read silent that long fails and the writer retries on a new one
+        config.addDataSourceProperty("socketTimeout", "60");
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource dataSource = new HikariDataSource(config);
         migrate(dataSource, "postgresql", schema);
         return new PostgresStore(dataSource);
