@@ -98,6 +98,22 @@ public final class Redis implements AutoCloseable {
         });
     }
 
+    /**
+     * What {@code check-config} says of {@code storage.redis}: connects, asks the server's version
+     * and how many keys the cluster holds under {@code prefix}, and disconnects. Fails when Redis
+     * cannot be reached.
+     */
+    public static String probe(String uri, String prefix) {
+        try (Redis redis = connect(uri, prefix)) {
+            var sync = redis.connection.sync();
+            String version = sync.info("server").lines().filter(l -> l.startsWith("redis_version:"))
+                    .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
+            var scan = sync.scan(io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000));
+            String keys = scan.isFinished() ? scan.getKeys().size() + " keys" : "1,000 keys or more";
+            return "Redis " + redis.address() + ": server " + version + ", " + keys + " under \"" + prefix + "\"";
+        }
+    }
+
     public boolean isConnected() {
         return connection.isOpen();
     }

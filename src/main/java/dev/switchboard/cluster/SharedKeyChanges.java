@@ -24,6 +24,22 @@ public final class SharedKeyChanges implements KeyChanges {
         redis.publish(CHANNEL, hash);
     }
 
+    /**
+     * Tells the nodes of the cluster behind {@code redis} that a key changed, waiting for Redis to take
+     * the message (for a short-lived process such as the CLI); the number of nodes listening.
+     */
+    public static long announce(Redis redis, String hash) {
+        try {
+            return redis.commands().publish(redis.key(CHANNEL), hash).get(Redis.COMMAND_TIMEOUT.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("publishing a key change failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing a key change", e);
+        }
+    }
+
     /** Calls {@code invalidate} with the hash of every key changed on any node (this one included). */
     public void listen(Consumer<String> invalidate) {
         redis.subscribe(CHANNEL, hash -> {
