@@ -29,6 +29,8 @@ public final class SharedGenerations implements RecentGenerations {
             .build();
 
     private final Redis redis;
+    private final Outage outage = new Outage("sharing generations through Redis",
+            "other nodes find new generations once the database has them (within a second)");
 
     public SharedGenerations(Redis redis) {
         this.redis = redis;
@@ -43,15 +45,12 @@ public final class SharedGenerations implements RecentGenerations {
             log.warn("cannot share generation {}: {}", row.id(), e.getOriginalMessage());
             return;
         }
-        redis.commands().set(key(row.id()), json, SetArgs.Builder.ex(KEPT)).exceptionally(e -> {
-            log.warn("sharing generation {} failed: {}", row.id(), e.toString());
-            return null;
-        });
+        redis.commands().set(key(row.id()), json, SetArgs.Builder.ex(KEPT)).whenComplete(outage::track);
     }
 
     @Override
     public CompletableFuture<Optional<GenerationRecord>> find(String id) {
-        return redis.commands().get(key(id)).toCompletableFuture().thenApply(json -> {
+        return redis.commands().get(key(id)).toCompletableFuture().whenComplete(outage::track).thenApply(json -> {
             if (json == null) {
                 return Optional.empty();
             }

@@ -44,7 +44,8 @@ final class SharedSessions implements SessionStore {
         var flash = shared.get(flashName(id));
         return CompletableFuture.allOf(loggedIn, visitor, flash).handle((done, failure) -> {
             if (failure != null) {
-                log.warn("reading a UI session from Redis failed; serving this node's copy: {}", failure.toString());
+                // SharedValues logs the outage once; meanwhile this node's copy serves
+                log.debug("reading a UI session from Redis failed: {}", failure.toString());
                 return null;
             }
             Optional<String> json = loggedIn.join().or(visitor::join);
@@ -62,17 +63,16 @@ final class SharedSessions implements SessionStore {
     @Override
     public Sessions.Session visitor() {
         Sessions.Session session = local.visitor();
-        shared.put(visitorName(session.id()), encode(session), Sessions.VISITOR_IDLE_TIMEOUT).exceptionally(e -> {
-            log.warn("writing a visitor's UI session to Redis failed: {}", e.toString());
-            return null;
-        });
+        shared.put(visitorName(session.id()), encode(session), Sessions.VISITOR_IDLE_TIMEOUT); // failures: SharedValues logs
         return session;
     }
 
     @Override
     public CompletableFuture<Sessions.Session> open(Sessions.Role role, String secret, String label) {
+        // while Redis fails the session still works on this node (as on one node); SharedValues logs the outage
         return local.open(role, secret, label).thenCompose(session ->
-                shared.put(sessionName(session.id()), encode(session), Sessions.IDLE_TIMEOUT).thenApply(ok -> session));
+                shared.put(sessionName(session.id()), encode(session), Sessions.IDLE_TIMEOUT)
+                        .handle((ok, failure) -> session));
     }
 
     @Override
@@ -87,7 +87,7 @@ final class SharedSessions implements SessionStore {
     public CompletableFuture<Void> flash(Sessions.Session session, KeysPage.Created created) {
         return local.flash(session, created).thenCompose(ok -> shared.put(flashName(session.id()),
                 Json.object().put("name", created.name()).put("secret", created.secret()).toString(),
-                Sessions.FLASH_KEPT));
+                Sessions.FLASH_KEPT).handle((done, failure) -> null));
     }
 
     @Override
