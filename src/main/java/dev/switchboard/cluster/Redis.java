@@ -108,10 +108,25 @@ public final class Redis implements AutoCloseable {
             var sync = redis.connection.sync();
             String version = sync.info("server").lines().filter(l -> l.startsWith("redis_version:"))
                     .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
-            var scan = sync.scan(io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000));
-            String keys = scan.isFinished() ? scan.getKeys().size() + " keys" : "1,000 keys or more";
-            return "Redis " + redis.address() + ": server " + version + ", " + keys + " under \"" + prefix + "\"";
+            return "Redis " + redis.address() + ": server " + version + ", " + countKeys(sync, prefix) + " under \""
+                    + prefix + "\"";
         }
+    }
+
+    /** Keys under {@code prefix}, counted by SCAN (never KEYS, which would stall a busy Redis), up to a bound. */
+    private static String countKeys(io.lettuce.core.api.sync.RedisCommands<String, String> sync, String prefix) {
+        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        long found = 0;
+        for (int pages = 0; pages < 1000; pages++) {
+            io.lettuce.core.KeyScanCursor<String> page = sync.scan(cursor, match);
+            found += page.getKeys().size();
+            if (page.isFinished()) {
+                return found + " keys";
+            }
+            cursor = page;
+        }
+        return "at least " + found + " keys";
     }
 
     public boolean isConnected() {

@@ -124,13 +124,15 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         Accounts.Settings settings = new Accounts.Settings(config.auth().requireKeys(), config.auth().adminKey(),
                 config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY);
+        SharedKeyChanges keyChanges = redis == null ? null : new SharedKeyChanges(redis);
         Accounts accounts = redis == null ? new Accounts(store, settings, clock)
                 : new Accounts(store, settings, clock, new LocalCreditBook(), new LocalRateLimiter(),
-                new Accounts.Peers(new SharedKeyChanges(redis), new SharedGenerations(redis)));
+                new Accounts.Peers(keyChanges, new SharedGenerations(redis)));
         Accounts.Bootstrap bootstrap;
         try {
-            if (redis != null) {
-                new SharedKeyChanges(redis).listen(accounts::keyChangedElsewhere);
+            if (keyChanges != null) {
+                // subscribed before the keys are read, so no change made meanwhile is missed
+                keyChanges.listen(accounts::keyChangedElsewhere);
             }
             bootstrap = accounts.start();
         } catch (RuntimeException e) {
