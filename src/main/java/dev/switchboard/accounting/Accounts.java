@@ -37,6 +37,14 @@ public final class Accounts implements AutoCloseable {
     public record Bootstrap(String adminSecret, String inferenceSecret) {
     }
 
+    /**
+     * What this node shares with the other nodes of a cluster beyond the store: key changes (so
+     * their caches drop the key) and recent ledger rows. {@link #NONE} on one node.
+     */
+    public record Peers(KeyChanges keyChanges, RecentGenerations generations) {
+        public static final Peers NONE = new Peers(KeyChanges.NONE, RecentGenerations.NONE);
+    }
+
     /** A new key's settings (money in pico-dollars). */
     public record NewKey(String name, Long limitPico, LimitReset limitReset, Long expiresAt,
                          Integer requestsPerMinute, Long tokensPerMinute) {
@@ -60,6 +68,7 @@ public final class Accounts implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final UsageLedger ledger;
     private final String configuredAdminHash;
+    private final Peers peers;
 
     /** One node's accounts: credits and rate limits in memory. */
     public Accounts(Store store, Settings settings, Clock clock) {
@@ -68,7 +77,14 @@ public final class Accounts implements AutoCloseable {
 
     /** Accounts on the given credit book and rate limiter (shared ones when several nodes serve). */
     public Accounts(Store store, Settings settings, Clock clock, CreditBook credits, RateLimiter rateLimiter) {
+        this(store, settings, clock, credits, rateLimiter, Peers.NONE);
+    }
+
+    /** As above, telling the other nodes of a cluster what they must know at once ({@code peers}). */
+    public Accounts(Store store, Settings settings, Clock clock, CreditBook credits, RateLimiter rateLimiter,
+                    Peers peers) {
         this.store = store;
+        this.peers = peers;
         this.credits = credits;
         this.rateLimiter = rateLimiter;
         this.settings = settings;
@@ -79,7 +95,8 @@ public final class Accounts implements AutoCloseable {
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("switchboard-maintenance").daemon(true).unstarted(r));
         this.keys = new KeyDirectory(store, storeExecutor, clock);
-        this.ledger = new UsageLedger(store, settings.ledgerCapacity(), 5_000, settings.ledgerFlushEvery());
+        this.ledger = new UsageLedger(store, settings.ledgerCapacity(), 5_000, settings.ledgerFlushEvery(),
+                peers.generations()::recorded);
         this.configuredAdminHash = settings.adminKey() == null || settings.adminKey().isBlank() ? null
                 : KeySecrets.hash(settings.adminKey().trim());
     }
@@ -91,22 +108,30 @@ public final class Accounts implements AutoCloseable {
      * ledger retention.
      */
     public Bootstrap start() {
-        Bootstrap bootstrap = new Bootstrap(null, null);
-        if (store.meta(BOOTSTRAPPED).isEmpty()) {
-            String admin = null;
-            if (configuredAdminHash == null && store.keys().stream().noneMatch(k -> k.role() == KeyRecord.Role.ADMIN)) {
-                admin = KeySecrets.generate();
-                store.insertKey(newKey(admin, "admin", KeyRecord.Role.ADMIN, new NewKey("admin", null, null, null, null, null)));
-            }
-            String inference = KeySecrets.generate();
-            store.insertKey(newKey(inference, "default", KeyRecord.Role.INFERENCE,
-                    new NewKey("default", null, null, null, null, null)));
-            store.putMeta(BOOTSTRAPPED, Long.toString(clock.millis()));
-            bootstrap = new Bootstrap(admin, inference);
-        }
+        Bootstrap bootstrap = store.meta(BOOTSTRAPPED).isEmpty() ? bootstrap() : new Bootstrap(null, null);
         loadUsage();
         maintenance.scheduleAtFixedRate(this::maintain, 0, 1, TimeUnit.HOURS);
         return bootstrap;
+    }
+
+    /**
+     * The first keys, created exactly once however many nodes start at once on an empty store: the
+     * store inserts them in the same transaction that marks it bootstrapped, and only the one
+     * transaction that marks it does (the others find the mark and insert nothing).
+     */
+    private Bootstrap bootstrap() {
+        String admin = null;
+        List<KeyRecord> first = new java.util.ArrayList<>();
+        if (configuredAdminHash == null && store.keys().stream().noneMatch(k -> k.role() == KeyRecord.Role.ADMIN)) {
+            admin = KeySecrets.generate();
+            first.add(newKey(admin, "admin", KeyRecord.Role.ADMIN, new NewKey("admin", null, null, null, null, null)));
+        }
+        String inference = KeySecrets.generate();
+        first.add(newKey(inference, "default", KeyRecord.Role.INFERENCE, new NewKey("default", null, null, null, null, null)));
+        if (!store.insertKeysOnce(BOOTSTRAPPED, Long.toString(clock.millis()), first)) {
+            return new Bootstrap(null, null); // another node bootstrapped the store first
+        }
+        return new Bootstrap(admin, inference);
     }
 
     private void loadUsage() {
@@ -227,6 +252,7 @@ public final class Accounts implements AutoCloseable {
             KeyRecord key = newKey(secret, spec.name(), KeyRecord.Role.INFERENCE, spec);
             store.insertKey(key);
             keys.put(key);
+            peers.keyChanges().changed(key.hash());
             return new CreatedKey(key, secret);
         });
     }
@@ -255,6 +281,7 @@ public final class Accounts implements AutoCloseable {
                 return Optional.<KeyRecord>empty();
             }
             keys.put(stamped);
+            peers.keyChanges().changed(hash);
             return Optional.of(stamped);
         });
     }
@@ -265,6 +292,7 @@ public final class Accounts implements AutoCloseable {
             boolean deleted = inference && store.deleteKey(hash);
             if (deleted) {
                 keys.removed(hash);
+                peers.keyChanges().changed(hash);
                 credits.forget(hash).exceptionally(e -> {
                     log.warn("dropping the counters of deleted key {} failed: {}", hash, e.getMessage());
                     return null;
@@ -272,6 +300,14 @@ public final class Accounts implements AutoCloseable {
             }
             return deleted;
         });
+    }
+
+    /**
+     * A key changed on another node: this node's caches drop it, and its next use reads the store.
+     * Called by the cluster's subscriber, on its thread.
+     */
+    public void keyChangedElsewhere(String hash) {
+        keys.invalidate(hash);
     }
 
     private KeyRecord newKey(String secret, String name, KeyRecord.Role role, NewKey spec) {
@@ -316,13 +352,22 @@ public final class Accounts implements AutoCloseable {
         return ledger;
     }
 
-    /** A generation by id, whether or not its row has been written yet. */
+    /**
+     * A generation by id, whether or not its row has been written yet: this node's unwritten rows,
+     * then the rows other nodes shared recently (cluster mode), then the store.
+     */
     public CompletableFuture<Optional<GenerationRecord>> generation(String id) {
         Optional<GenerationRecord> pending = ledger.unwritten(id);
         if (pending.isPresent()) {
             return CompletableFuture.completedFuture(pending);
         }
-        return onStore(() -> store.generation(id));
+        return peers.generations().find(id)
+                .exceptionally(e -> {
+                    log.warn("reading shared generation {} failed, asking the store: {}", id, e.toString());
+                    return Optional.empty();
+                })
+                .thenCompose(shared -> shared.isPresent() ? CompletableFuture.completedFuture(shared)
+                        : onStore(() -> store.generation(id)));
     }
 
     public CompletableFuture<List<ActivityRow>> activity(long fromDay, long toDay, String keyHash) {

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>known</b>: keys the store has, by hash. A key in use is re-read in the background once
  *   its entry is {@link #REFRESH_AFTER} old; an entry not used for {@link #REFRESH} is dropped and
  *   read again on its next use. Changes made through this node take effect at once; changes made
- *   elsewhere (another node, the CLI) within {@link #REFRESH} while the store answers.</li>
+ *   elsewhere within {@link #REFRESH} while the store answers, and within a second when the node that
+ *   made them tells this one ({@link #invalidate}, cluster mode).</li>
  *   <li><b>last known</b>: the last record read of every key seen (every key at start), consulted
  *   only while the store fails: a known key is then served as last read instead of failing.</li>
  *   <li><b>unknown</b>: hashes the store does not have, for {@link #UNKNOWN_TTL}, at most
@@ -142,6 +143,17 @@ public final class KeyDirectory {
     public void removed(String hash) {
         unknown.put(hash, Boolean.TRUE);
         known.synchronous().invalidate(hash);
+        lastKnown.invalidate(hash);
+    }
+
+    /**
+     * Forgets what this node knows of a key changed elsewhere (another node of the cluster), so its
+     * next use reads the store. The last read goes too: should the store fail before that read, a
+     * key that may have just been disabled or deleted is refused (503) rather than served as it was.
+     */
+    public void invalidate(String hash) {
+        known.synchronous().invalidate(hash);
+        unknown.invalidate(hash);
         lastKnown.invalidate(hash);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The usage ledger's write path, off the request path: rows go into a bounded in-memory queue and
@@ -55,18 +56,34 @@ public final class UsageLedger implements AutoCloseable {
     /** Rows accepted but not yet committed, so {@code GET /generation} finds them at once. */
     private final ConcurrentHashMap<String, GenerationRecord> unwritten = new ConcurrentHashMap<>();
     private final Thread writer;
+    /** Told of every row as it is recorded (cluster mode shares it with the other nodes); must not block. */
+    private final Consumer<GenerationRecord> onRecorded;
     private volatile boolean closing;
     /** Set when close() takes the rows the writer left; a row queued after that is written by its caller. */
     private volatile boolean drained;
 
     public UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery) {
-        this(store, capacity, batchSize, flushEvery, CLOSE_DEADLINE);
+        this(store, capacity, batchSize, flushEvery, CLOSE_DEADLINE, row -> {
+        });
+    }
+
+    /** As above, telling {@code onRecorded} of every row as it is recorded. */
+    public UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery,
+                       Consumer<GenerationRecord> onRecorded) {
+        this(store, capacity, batchSize, flushEvery, CLOSE_DEADLINE, onRecorded);
     }
 
     /** As above, giving up the rows a failing database has not taken {@code closeDeadline} after {@link #close()}. */
     UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery, Duration closeDeadline) {
+        this(store, capacity, batchSize, flushEvery, closeDeadline, row -> {
+        });
+    }
+
+    private UsageLedger(Store store, int capacity, int batchSize, Duration flushEvery, Duration closeDeadline,
+                        Consumer<GenerationRecord> onRecorded) {
         this.store = store;
         this.closeDeadline = closeDeadline;
+        this.onRecorded = onRecorded;
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.flushEveryMillis = Math.max(1, flushEvery.toMillis());
@@ -94,6 +111,11 @@ public final class UsageLedger implements AutoCloseable {
     public void record(GenerationRecord unbounded) {
         GenerationRecord row = unbounded.bounded();
         unwritten.put(row.id(), row);
+        try {
+            onRecorded.accept(row);
+        } catch (RuntimeException e) {
+            log.warn("sharing generation {} failed: {}", row.id(), e.toString());
+        }
         if (!writer.isAlive() || !queue.offer(row)) {
             // only after close() (or if a caller skipped admission): keep the row rather than lose it
             log.warn("ledger writer not taking rows; writing generation {} inline", row.id());

@@ -98,6 +98,37 @@ public final class Redis implements AutoCloseable {
         });
     }
 
+    /**
+     * What {@code check-config} says of {@code storage.redis}: connects, asks the server's version
+     * and how many keys the cluster holds under {@code prefix}, and disconnects. Fails when Redis
+     * cannot be reached.
+     */
+    public static String probe(String uri, String prefix) {
+        try (Redis redis = connect(uri, prefix)) {
+            var sync = redis.connection.sync();
+            String version = sync.info("server").lines().filter(l -> l.startsWith("redis_version:"))
+                    .map(l -> l.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
+            return "Redis " + redis.address() + ": server " + version + ", " + countKeys(sync, prefix) + " under \""
+                    + prefix + "\"";
+        }
+    }
+
+    /** Keys under {@code prefix}, counted by SCAN (never KEYS, which would stall a busy Redis), up to a bound. */
+    private static String countKeys(io.lettuce.core.api.sync.RedisCommands<String, String> sync, String prefix) {
+        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        long found = 0;
+        for (int pages = 0; pages < 1000; pages++) {
+            io.lettuce.core.KeyScanCursor<String> page = sync.scan(cursor, match);
+            found += page.getKeys().size();
+            if (page.isFinished()) {
+                return found + " keys";
+            }
+            cursor = page;
+        }
+        return "at least " + found + " keys";
+    }
+
     public boolean isConnected() {
         return connection.isOpen();
     }

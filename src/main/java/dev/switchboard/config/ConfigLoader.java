@@ -237,7 +237,12 @@ public final class ConfigLoader {
                     "expected at least " + SwitchboardConfig.Storage.MIN_RETENTION_DAYS
                             + " days, so a month's usage survives a restart (got " + retention + ")");
         }
-        return new SwitchboardConfig.Storage(database, redis, retention);
+        String prefix = spec.redisPrefix() == null ? d.redisPrefix() : spec.redisPrefix().strip();
+        if (prefix.isEmpty() || prefix.length() > 100 || !prefix.matches("[A-Za-z0-9_.:\\-]+")) {
+            throw new ConfigException(doc.name(), doc.lineOf("storage.redis_prefix"), "storage.redis_prefix",
+                    "expected 1 to 100 letters, digits or _ . : - (got \"" + prefix + "\")");
+        }
+        return new SwitchboardConfig.Storage(database, redis, retention, prefix);
     }
 
     private SwitchboardConfig.Auth auth(AuthSpec spec) {

@@ -65,11 +65,20 @@ public record SwitchboardConfig(
 
     /**
      * {@code retentionDays}: how long ledger rows are kept; at least {@link #MIN_RETENTION_DAYS}, so
-     * that a month's usage can be recomputed from the ledger after a restart.
+     * that a month's usage can be recomputed from the ledger after a restart. {@code redis} is null on one
+     * node; {@code redisPrefix} starts every Redis key and channel of the cluster, so several clusters can
+     * share one Redis.
      */
-    public record Storage(String database, String redis, int retentionDays) {
+    public record Storage(String database, String redis, int retentionDays, String redisPrefix) {
         public static final int MIN_RETENTION_DAYS = 32;
-        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90);
+        public static final String DEFAULT_REDIS_PREFIX = "switchboard:";
+        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90,
+                DEFAULT_REDIS_PREFIX);
+
+        /** One node, as before {@code redisPrefix} existed. */
+        public Storage(String database, String redis, int retentionDays) {
+            this(database, redis, retentionDays, DEFAULT_REDIS_PREFIX);
+        }
     }
 
     /** {@code adminKey} is empty when not configured. */

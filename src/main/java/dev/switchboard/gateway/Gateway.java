@@ -17,6 +17,7 @@ import dev.switchboard.stats.CircuitBreakers;
 import dev.switchboard.stats.EndpointCooldowns;
 import dev.switchboard.stats.EndpointStats;
 import dev.switchboard.stats.GatewayMetrics;
+import dev.switchboard.stats.HealthListener;
 import dev.switchboard.stats.LiveStats;
 import io.vertx.core.Vertx;
 
@@ -62,27 +63,35 @@ public final class Gateway {
      */
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
                    GatewayMetrics metrics, Tracing tracing, boolean summaries) {
+        this(catalog, accounts, limits, keepaliveMs, clock, metrics, tracing, summaries, HealthListener.NONE);
+    }
+
+    /** As above, telling {@code health} when an endpoint's breaker opens or a cooldown starts (cluster mode shares it). */
+    public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
+                   GatewayMetrics metrics, Tracing tracing, boolean summaries, HealthListener health) {
         this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong(), metrics,
-                tracing, summaries);
+                tracing, summaries, health);
     }
 
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
                    RandomGenerator random) {
-        this(catalog, accounts, limits, keepaliveMs, clock, random, GatewayMetrics.disabled(), Tracing.OFF, false);
+        this(catalog, accounts, limits, keepaliveMs, clock, random, GatewayMetrics.disabled(), Tracing.OFF, false,
+                HealthListener.NONE);
     }
 
     private Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock,
-                    RandomGenerator random, GatewayMetrics metrics, Tracing tracing, boolean summaries) {
+                    RandomGenerator random, GatewayMetrics metrics, Tracing tracing, boolean summaries,
+                    HealthListener health) {
         this.catalog = catalog;
         this.metrics = metrics;
         this.tracing = tracing;
         this.summaries = summaries;
         this.accounts = accounts;
         this.router = new Router(random);
-        this.cooldowns = new EndpointCooldowns(clock);
+        this.cooldowns = new EndpointCooldowns(clock, health);
         SwitchboardConfig.Breaker breaker = limits.breaker();
         this.stats = new LiveStats(clock, cooldowns, new CircuitBreakers.Settings(breaker.consecutiveFailures(),
-                breaker.maxErrorRate(), breaker.minAttempts(), breaker.openMs(), breaker.maxOpenMs()));
+                breaker.maxErrorRate(), breaker.minAttempts(), breaker.openMs(), breaker.maxOpenMs()), health);
         this.limits = limits;
         this.keepaliveMs = keepaliveMs;
         this.clock = clock;

@@ -4,7 +4,10 @@ import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.KeyDirectory;
 import dev.switchboard.accounting.KeySecrets;
 import dev.switchboard.accounting.Money;
+import dev.switchboard.cluster.Redis;
+import dev.switchboard.cluster.SharedKeyChanges;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
 import dev.switchboard.store.Store;
@@ -22,7 +25,8 @@ import java.util.function.Function;
 /**
  * {@code switchboard keys create|list|disable}: key management straight on the store, for a
  * gateway that is not running yet or for scripts on its host. A running gateway sees the change
- * within {@link KeyDirectory#REFRESH} (the HTTP keys API applies at once).
+ * within {@link KeyDirectory#REFRESH} (the HTTP keys API applies at once); in cluster mode
+ * ({@code storage.redis} set) the command also tells the running nodes, which then apply it at once.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and disable API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.List.class, KeysCommand.Disable.class})
@@ -49,6 +53,24 @@ final class KeysCommand implements Runnable {
         }
         try (store) {
             return work.apply(store);
+        }
+    }
+
+    /**
+     * In cluster mode, tells the running nodes that the key changed (they drop what they cached of it);
+     * without Redis, or when it cannot be reached, they see the change within {@link KeyDirectory#REFRESH}.
+     */
+    static void announce(Path config, String hash) {
+        SwitchboardConfig.Storage storage = Main.loadConfig(config).storage();
+        if (storage.redis() == null) {
+            return;
+        }
+        try (Redis redis = Redis.connect(storage.redis(), storage.redisPrefix())) {
+            long nodes = SharedKeyChanges.announce(redis, hash);
+            System.err.printf("told %d running node(s) through Redis%n", nodes);
+        } catch (RuntimeException e) {
+            System.err.println("switchboard: could not tell the running nodes through Redis (" + e.getMessage()
+                    + "); they see the change within " + KeyDirectory.REFRESH.toSeconds() + " s");
         }
     }
 
@@ -94,6 +116,7 @@ final class KeysCommand implements Runnable {
                 store.insertKey(key);
                 System.out.println(secret);
                 System.err.printf("created key \"%s\" (hash %s)%n", key.name(), key.hash());
+                announce(config, key.hash());
                 return 0;
             });
         }
@@ -143,6 +166,7 @@ final class KeysCommand implements Runnable {
                         k.expiresAt(), k.requestsPerMinute(), k.tokensPerMinute(), true, k.usagePico(), k.createdAt(),
                         Instant.now().toEpochMilli()));
                 System.out.printf("disabled key \"%s\" (%s)%n", k.name(), k.hash());
+                announce(config, k.hash());
                 return 0;
             });
         }

@@ -5,10 +5,12 @@ import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.catalog.Provider;
+import dev.switchboard.cluster.Redis;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.store.jdbc.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -138,7 +140,8 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "check-config", mixinStandardHelpOptions = true,
-            description = "Check a configuration file and print what it enables.")
+            description = "Check a configuration file, print what it enables, and connect to its database "
+                    + "(and Redis, when set) to say what is there.")
     static final class CheckConfig implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "The YAML file to check.")
         Path file;
@@ -155,12 +158,34 @@ public final class Main implements Runnable {
                             p.enabled() ? "enabled" : "disabled: " + p.disabledReason());
                 }
                 out.printf("  %d of %d models listed%n", catalog.listedModels().size(), catalog.models().size());
-                return 0;
+                return checkStorage(config.storage(), out) ? 0 : 1;
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 1;
             }
         }
+    }
+
+    /** Connects to the database and to Redis (when set) and says what it found; false when one cannot be reached. */
+    static boolean checkStorage(SwitchboardConfig.Storage storage, PrintWriter out) {
+        boolean reached = true;
+        try {
+            out.printf("  database: %s%n", Stores.probe(storage.database()));
+        } catch (RuntimeException e) {
+            out.printf("  database: UNREACHABLE: %s%n", e.getMessage());
+            reached = false;
+        }
+        if (storage.redis() == null) {
+            out.printf("  redis: not set (one node)%n");
+            return reached;
+        }
+        try {
+            out.printf("  redis: %s (cluster mode)%n", Redis.probe(storage.redis(), storage.redisPrefix()));
+        } catch (RuntimeException e) {
+            out.printf("  redis: UNREACHABLE: %s%n", e.getMessage());
+            reached = false;
+        }
+        return reached;
     }
 
     @Command(name = "models", mixinStandardHelpOptions = true, description = "Print the catalog as a table.")

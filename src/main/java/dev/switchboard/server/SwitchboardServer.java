@@ -3,12 +3,19 @@ package dev.switchboard.server;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.accounting.LocalCreditBook;
+import dev.switchboard.accounting.LocalRateLimiter;
 import dev.switchboard.cluster.Redis;
+import dev.switchboard.cluster.SharedGenerations;
+import dev.switchboard.cluster.SharedHealth;
+import dev.switchboard.cluster.SharedKeyChanges;
+import dev.switchboard.cluster.SharedValues;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.stats.HealthListener;
 import dev.switchboard.stats.StatsHistory;
 import dev.switchboard.server.ui.WebUi;
 import dev.switchboard.store.Store;
@@ -29,7 +36,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,8 +50,6 @@ public final class SwitchboardServer implements AutoCloseable {
     static final Duration LEDGER_FLUSH_EVERY = Duration.ofMillis(200);
     /** How long stored Responses API answers are kept (as OpenAI keeps them). */
     static final Duration RESPONSES_KEPT = Duration.ofDays(30);
-    /** Every Redis key and channel of a cluster starts with this. */
-    static final String REDIS_PREFIX = "switchboard:";
 
     private final Vertx vertx;
     private final Gateway gateway;
@@ -118,10 +122,18 @@ public final class SwitchboardServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        Accounts accounts = new Accounts(store, new Accounts.Settings(config.auth().requireKeys(),
-                config.auth().adminKey(), config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY), clock);
+        Accounts.Settings settings = new Accounts.Settings(config.auth().requireKeys(), config.auth().adminKey(),
+                config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY);
+        SharedKeyChanges keyChanges = redis == null ? null : new SharedKeyChanges(redis);
+        Accounts accounts = redis == null ? new Accounts(store, settings, clock)
+                : new Accounts(store, settings, clock, new LocalCreditBook(), new LocalRateLimiter(),
+                new Accounts.Peers(keyChanges, new SharedGenerations(redis)));
         Accounts.Bootstrap bootstrap;
         try {
+            if (keyChanges != null) {
+                // subscribed before the keys are read, so no change made meanwhile is missed
+                keyChanges.listen(accounts::keyChangedElsewhere);
+            }
             bootstrap = accounts.start();
         } catch (RuntimeException e) {
             accounts.close();
@@ -147,14 +159,19 @@ public final class SwitchboardServer implements AutoCloseable {
             TokenCounter.warmUp(tokenizers);
             return null;
         }, false);
+        SharedHealth health = redis == null ? null : new SharedHealth(redis);
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
-                observability.metrics(), observability.tracing(), observability.accessLog().enabled());
+                observability.metrics(), observability.tracing(), observability.accessLog().enabled(),
+                health == null ? HealthListener.NONE : health);
+        if (health != null) {
+            health.listen(gateway.stats(), gateway.cooldowns());
+        }
         StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
         StoredResponses responses = new StoredResponses(store, clock, RESPONSES_KEPT);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
-            WebUi ui = WebUi.load();
+            WebUi ui = WebUi.load(redis == null ? null : new SharedValues(redis, "ui"));
             ClientConnections.Budget budget = new ClientConnections.Budget(maxConnections(server.maxConnections()));
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server, server.port(), budget, ready::get, clock,
@@ -187,8 +204,9 @@ public final class SwitchboardServer implements AutoCloseable {
             return null;
         }
         try {
-            Redis redis = Redis.connect(storage.redis(), REDIS_PREFIX);
-            log.info("cluster mode: sharing credits, rate limits and key changes through Redis at {}", redis.address());
+            Redis redis = Redis.connect(storage.redis(), storage.redisPrefix());
+            log.info("cluster mode: sharing key changes, recent generations, endpoint health and UI sessions "
+                    + "through Redis at {}", redis.address());
             return redis;
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to storage.redis: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.switchboard.stats;
 import dev.switchboard.catalog.EndpointId;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,14 +38,21 @@ public final class CircuitBreakers {
     private final Clock clock;
     private final Settings settings;
     private final ConcurrentHashMap<EndpointId, State> states = new ConcurrentHashMap<>();
+    private final HealthListener listener;
 
     public CircuitBreakers(Clock clock) {
         this(clock, Settings.DEFAULT);
     }
 
     public CircuitBreakers(Clock clock, Settings settings) {
+        this(clock, settings, HealthListener.NONE);
+    }
+
+    /** Breakers that tell {@code listener} whenever one opens. */
+    public CircuitBreakers(Clock clock, Settings settings, HealthListener listener) {
         this.clock = clock;
         this.settings = settings;
+        this.listener = listener;
     }
 
     public Settings settings() {
@@ -58,7 +66,9 @@ public final class CircuitBreakers {
     /** A failure; {@code errorRateTooHigh}: the endpoint's recent error rate alone justifies opening. */
     public void failure(EndpointId endpoint, boolean errorRateTooHigh) {
         long now = clock.millis();
+        long[] openedFor = {0};
         states.compute(endpoint, (e, s) -> {
+            openedFor[0] = 0;
             State state = s == null ? State.CLOSED : s;
             if (state.openUntil() > now) {
                 return state; // already open: failures of attempts made as a last resort change nothing
@@ -66,13 +76,35 @@ public final class CircuitBreakers {
             if (state.openUntil() != 0) {
                 // a half-open probe failed: open again, for longer
                 long openFor = Math.min(settings.maxOpenMs(), state.openForMs() * 2);
+                openedFor[0] = openFor;
                 return new State(state.failuresInARow() + 1, now + openFor, openFor);
             }
             int inARow = state.failuresInARow() + 1;
             if (inARow >= settings.consecutiveFailures() || errorRateTooHigh) {
+                openedFor[0] = settings.openMs();
                 return new State(inARow, now + settings.openMs(), settings.openMs());
             }
             return new State(inARow, 0, 0);
+        });
+        if (openedFor[0] > 0) {
+            listener.breakerOpened(endpoint, Duration.ofMillis(openedFor[0]));
+        }
+    }
+
+    /**
+     * Another node opened this endpoint's breaker for {@code openFor}: open it here as well (never
+     * shorter than it already is), without telling the listener. When the time is up it is half-open
+     * here too, and a failed probe opens it for twice as long.
+     */
+    public void openedElsewhere(EndpointId endpoint, Duration openFor) {
+        long now = clock.millis();
+        long forMs = Math.max(0, openFor.toMillis());
+        states.compute(endpoint, (e, s) -> {
+            State state = s == null ? State.CLOSED : s;
+            if (state.openUntil() >= now + forMs) {
+                return state;
+            }
+            return new State(state.failuresInARow(), now + forMs, Math.max(forMs, state.openForMs()));
         });
     }
 

@@ -14,13 +14,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EndpointCooldowns {
     private final Clock clock;
     private final ConcurrentHashMap<EndpointId, Long> untilMillis = new ConcurrentHashMap<>();
+    private final HealthListener listener;
 
     public EndpointCooldowns(Clock clock) {
+        this(clock, HealthListener.NONE);
+    }
+
+    /** Cooldowns that tell {@code listener} of every one started (or extended) here. */
+    public EndpointCooldowns(Clock clock, HealthListener listener) {
         this.clock = clock;
+        this.listener = listener;
     }
 
     /** Starts or extends a cooldown; a shorter one never cuts a longer one short. */
     public void coolDown(EndpointId endpoint, Duration duration) {
+        coolDownElsewhere(endpoint, duration);
+        listener.coolingDown(endpoint, duration);
+    }
+
+    /** A cooldown another node started: applied here as {@link #coolDown} would, without telling the listener. */
+    public void coolDownElsewhere(EndpointId endpoint, Duration duration) {
         long until = clock.millis() + Math.max(0, duration.toMillis());
         untilMillis.merge(endpoint, until, Math::max);
     }

@@ -35,9 +35,14 @@ public final class LiveStats {
     }
 
     public LiveStats(Clock clock, EndpointCooldowns cooldowns, CircuitBreakers.Settings breaker) {
+        this(clock, cooldowns, breaker, HealthListener.NONE);
+    }
+
+    /** As above, telling {@code listener} whenever a breaker opens. */
+    public LiveStats(Clock clock, EndpointCooldowns cooldowns, CircuitBreakers.Settings breaker, HealthListener listener) {
         this.clock = clock;
         this.cooldowns = cooldowns;
-        this.breakers = new CircuitBreakers(clock, breaker);
+        this.breakers = new CircuitBreakers(clock, breaker, listener);
     }
 
     /**
@@ -65,6 +70,11 @@ public final class LiveStats {
     /** True while the endpoint's circuit breaker is open: routing keeps it as a last resort. */
     public boolean breakerOpen(EndpointId endpoint) {
         return breakers.open(endpoint);
+    }
+
+    /** Another node opened the endpoint's breaker for {@code openFor}: routing here avoids it as well. */
+    public void breakerOpenedElsewhere(EndpointId endpoint, java.time.Duration openFor) {
+        breakers.openedElsewhere(endpoint, openFor);
     }
 
     public void rateLimited(EndpointId endpoint) {

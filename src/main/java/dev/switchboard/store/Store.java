@@ -85,6 +85,13 @@ public interface Store extends AutoCloseable {
 
     void putMeta(String name, String value);
 
+    /**
+     * In one transaction: sets the setting {@code name} unless it exists, and only if this call set
+     * it, inserts {@code keys}. True when the keys were inserted. Of several nodes starting at once on
+     * an empty store, exactly one gets true.
+     */
+    boolean insertKeysOnce(String name, String value, List<KeyRecord> keys);
+
     @Override
     void close();
 }

@@ -213,6 +213,11 @@ final class FaultyStore implements Store {
     }
 
     @Override
+    public boolean insertKeysOnce(String name, String value, List<KeyRecord> keys) {
+        return store.insertKeysOnce(name, value, keys);
+    }
+
+    @Override
     public void close() {
         store.close();
     }

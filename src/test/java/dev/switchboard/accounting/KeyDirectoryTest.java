@@ -219,6 +219,42 @@ class KeyDirectoryTest {
         assertThat(store.keyReads).hasValue(1);
     }
 
+    /** Another node of the cluster tells this one a key changed: the next use reads the store. */
+    @Test
+    void aKeyInvalidatedByAnotherNodeIsReadAgainAtItsNextUse() {
+        stored("changed");
+        stored("created");
+        assertThat(disabled("changed")).isFalse();
+        assertThat(find("created")).isPresent();
+        assertThat(find("unknown-then-created")).isEmpty();
+
+        disabledElsewhere("changed");
+        directory.invalidate("changed");
+        assertThat(disabled("changed")).isTrue();
+
+        stored("unknown-then-created");
+        directory.invalidate("unknown-then-created");
+        assertThat(find("unknown-then-created")).map(KeyRecord::hash).contains("unknown-then-created");
+
+        underlying.deleteKey("created");
+        directory.invalidate("created");
+        assertThat(find("created")).isEmpty();
+    }
+
+    /** A key invalidated while the store is down is not served as it was last read: it may be disabled now. */
+    @Test
+    void aKeyInvalidatedWhileTheStoreFailsIsNotServedAsLastRead() {
+        stored("changed");
+        assertThat(find("changed")).isPresent();
+        disabledElsewhere("changed");
+        store.failKeyReads(true);
+        directory.invalidate("changed");
+
+        assertThat(directory.find("changed")).failsWithin(Duration.ofSeconds(5));
+        store.failKeyReads(false);
+        assertThat(disabled("changed")).isTrue();
+    }
+
     @Test
     void aKeyDeletedElsewhereIsDroppedAtItsNextRefresh() {
         stored("gone");

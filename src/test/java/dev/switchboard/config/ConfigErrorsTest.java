@@ -46,6 +46,12 @@ class ConfigErrorsTest {
                               - provider: demo
                                 deployment: x
                         """, 6, "models[0].endpoints[0].deployment", "unknown field (expected one of: "),
+                arguments("redis prefix with a space", """
+                        storage:
+                          redis: redis://127.0.0.1:6379
+                          redis_prefix: "my cluster"
+                        """, 3, "storage.redis_prefix",
+                        "expected 1 to 100 letters, digits or _ . : - (got \"my cluster\")"),
                 arguments("string for an integer", """
                         server:
                           host: 0.0.0.0

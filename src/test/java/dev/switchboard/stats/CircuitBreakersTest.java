@@ -7,6 +7,8 @@ import dev.switchboard.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +55,55 @@ class CircuitBreakersTest {
         fail(CircuitBreakers.CONSECUTIVE_FAILURES);
         clock.advanceMillis(CircuitBreakers.FIRST_OPEN_MS);
         assertThat(breakers.open(endpoint)).isFalse();
+    }
+
+    /** Another node opened the breaker: open here for the same time, then half-open as if opened here. */
+    @Test
+    void aBreakerOpenedElsewhereIsOpenHereForTheSameTime() {
+        List<Duration> told = new ArrayList<>();
+        CircuitBreakers shared = new CircuitBreakers(clock, CircuitBreakers.Settings.DEFAULT, new HealthListener() {
+            @Override
+            public void breakerOpened(EndpointId endpoint, Duration openFor) {
+                told.add(openFor);
+            }
+
+            @Override
+            public void coolingDown(EndpointId endpoint, Duration remaining) {
+            }
+        });
+        shared.openedElsewhere(endpoint, Duration.ofSeconds(20));
+        assertThat(shared.open(endpoint)).isTrue();
+        assertThat(told).as("what another node found is not told back").isEmpty();
+
+        shared.openedElsewhere(endpoint, Duration.ofSeconds(5)); // a shorter one never cuts it short
+        clock.advanceMillis(19_000);
+        assertThat(shared.open(endpoint)).isTrue();
+        clock.advanceMillis(1_000);
+        assertThat(shared.open(endpoint)).as("half-open").isFalse();
+
+        shared.failure(endpoint, false); // the probe failed: open again for twice as long, and told
+        assertThat(told).containsExactly(Duration.ofSeconds(40));
+        clock.advanceMillis(39_999);
+        assertThat(shared.open(endpoint)).isTrue();
+    }
+
+    @Test
+    void opensAreToldToTheListenerOnce() {
+        List<Duration> told = new ArrayList<>();
+        CircuitBreakers shared = new CircuitBreakers(clock, CircuitBreakers.Settings.DEFAULT, new HealthListener() {
+            @Override
+            public void breakerOpened(EndpointId endpoint, Duration openFor) {
+                told.add(openFor);
+            }
+
+            @Override
+            public void coolingDown(EndpointId endpoint, Duration remaining) {
+            }
+        });
+        for (int i = 0; i < CircuitBreakers.CONSECUTIVE_FAILURES + 3; i++) {
+            shared.failure(endpoint, false);
+        }
+        assertThat(told).containsExactly(Duration.ofMillis(CircuitBreakers.FIRST_OPEN_MS));
     }
 
     @Test

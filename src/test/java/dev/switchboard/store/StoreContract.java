@@ -331,6 +331,50 @@ public abstract class StoreContract {
         assertThat(store.meta("other")).contains("x");
     }
 
+    /** Several nodes starting at once on one empty store: exactly one inserts its first keys. */
+    @Test
+    void insertsTheFirstKeysOnceHoweverManyNodesTryAtOnce() throws Exception {
+        int nodes = 6;
+        List<Store> others = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(nodes);
+        try {
+            for (int i = 0; i < nodes; i++) {
+                others.add(Stores.open(url));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> tries = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                Store node = others.get(i);
+                String name = "node-" + i;
+                tries.add(threads.submit(() -> {
+                    go.await();
+                    return node.insertKeysOnce("bootstrapped", name, List.of(
+                            new KeyRecord(name + "-admin", "admin", "sk-sb-v1-a…1", KeyRecord.Role.ADMIN, null, null,
+                                    null, null, null, false, 0, 1, 1),
+                            new KeyRecord(name + "-default", "default", "sk-sb-v1-d…1", KeyRecord.Role.INFERENCE, null,
+                                    null, null, null, null, false, 0, 1, 1)));
+                }));
+            }
+            go.countDown();
+            List<String> winners = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                if (tries.get(i).get(30, TimeUnit.SECONDS)) {
+                    winners.add("node-" + i);
+                }
+            }
+
+            assertThat(winners).hasSize(1);
+            String winner = winners.getFirst();
+            assertThat(store.meta("bootstrapped")).contains(winner);
+            assertThat(store.keys()).extracting(KeyRecord::hash)
+                    .containsExactlyInAnyOrder(winner + "-admin", winner + "-default");
+            assertThat(store.insertKeysOnce("bootstrapped", "later", List.of())).isFalse();
+        } finally {
+            threads.shutdownNow();
+            others.forEach(Store::close);
+        }
+    }
+
     // ---- retention and restarts ----
 
     @Test

@@ -34,7 +34,7 @@ final class KeyRoutes {
     void list(HttpServerRequest request) {
         Sessions.Session session = pages.pageSession(request);
         pages.viewer(request, session, true, caller -> show(request, session, 200,
-                pages.ui().sessions().takeFlash(session, KeysPage.Created.class).orElse(null), null));
+                pages.ui().sessions().takeFlash(session).orElse(null), null));
     }
 
     /**
@@ -50,10 +50,9 @@ final class KeyRoutes {
                 show(request, session, e.status(), null, e.getMessage());
                 return;
             }
-            pages.await(request, accounts.createKey(spec), created -> {
-                pages.ui().sessions().flash(session, new KeysPage.Created(created.key().name(), created.secret()));
-                Responses.redirect(request, "/keys");
-            });
+            var flashed = accounts.createKey(spec).thenCompose(created -> pages.ui().sessions()
+                    .flash(session, new KeysPage.Created(created.key().name(), created.secret())));
+            pages.await(request, flashed, done -> Responses.redirect(request, "/keys"));
         }));
     }
 

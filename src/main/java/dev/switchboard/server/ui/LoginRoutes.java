@@ -58,13 +58,16 @@ final class LoginRoutes {
             show(request, session, 401, "Invalid API key", next);
             return;
         }
-        Sessions sessions = pages.ui().sessions();
+        SessionStore sessions = pages.ui().sessions();
         sessions.close(session.id());
-        Sessions.Session opened = caller.admin()
+        var opened = caller.admin()
                 ? sessions.open(Sessions.Role.ADMIN, secret, "admin")
                 : sessions.open(Sessions.Role.INFERENCE, secret, caller.key().name());
-        pages.setCookie(request, opened);
-        Responses.redirect(request, safeNext(next));
+        // the redirect goes out once every node knows the session (the next page may be another node's)
+        pages.await(request, opened, newSession -> {
+            pages.setCookie(request, newSession);
+            Responses.redirect(request, safeNext(next));
+        });
     }
 
     /** {@code POST /logout}. */

@@ -5,7 +5,9 @@ import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.store.KeyRecord;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The web UI of one event loop: the catalog ({@code /}), model pages ({@code /models/...}),
@@ -34,12 +37,14 @@ public final class UiRoutes {
     private final KeyRoutes keys;
     private final LoginRoutes login;
     private final PlaygroundChat playgroundChat;
+    private final Vertx vertx;
 
     /** The playground's chat bodies may be up to {@code maxChatBytes} long. */
     public UiRoutes(WebUi ui, Gateway gateway, Vertx vertx, long maxChatBytes) {
         this.ui = ui;
         this.gateway = gateway;
         this.accounts = gateway.accounts();
+        this.vertx = vertx;
         this.pages = new Pages(ui, accounts, vertx);
         this.keys = new KeyRoutes(pages);
         this.login = new LoginRoutes(pages);
@@ -60,12 +65,27 @@ public final class UiRoutes {
         if (!isUiPath(path)) {
             return false;
         }
+        Cookie cookie = path.startsWith("/static/") ? null : request.getCookie(Sessions.COOKIE);
+        CompletableFuture<Void> refreshed = cookie == null ? null : ui.sessions().refresh(cookie.getValue());
+        if (refreshed == null || refreshed.isDone()) {
+            dispatch(request, path, chat);
+            return true;
+        }
+        // the session comes from Redis first (cluster mode): hold the body until a route reads it
+        request.pause();
+        Future.fromCompletionStage(refreshed, vertx.getOrCreateContext()).onComplete(done -> {
+            dispatch(request, path, chat);
+            request.resume();
+        });
+        return true;
+    }
+
+    private void dispatch(HttpServerRequest request, String path, ChatHandler chat) {
         try {
             dispatch(request, path, request.method(), chat);
         } catch (RuntimeException e) {
             pages.fail(request, e);
         }
-        return true;
     }
 
     private void dispatch(HttpServerRequest request, String path, HttpMethod method, ChatHandler chat) {

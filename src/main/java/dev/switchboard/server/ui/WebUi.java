@@ -1,5 +1,6 @@
 package dev.switchboard.server.ui;
 
+import dev.switchboard.cluster.SharedValues;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -11,11 +12,11 @@ import java.util.Map;
  * (HTML-escaped output) and the static files. Made once per server, at start.
  */
 public final class WebUi {
-    private final Sessions sessions;
+    private final SessionStore sessions;
     private final StaticAssets assets;
     private final TemplateEngine templates;
 
-    private WebUi(Sessions sessions, StaticAssets assets, TemplateEngine templates) {
+    private WebUi(SessionStore sessions, StaticAssets assets, TemplateEngine templates) {
         this.sessions = sessions;
         this.assets = assets;
         this.templates = templates;
@@ -23,13 +24,22 @@ public final class WebUi {
 
     /** Loads the static files and templates (blocking: call at start, not on an event loop). */
     public static WebUi load() {
+        return load(null);
+    }
+
+    /**
+     * As {@link #load()}, with the sessions in {@code shared} (cluster mode: every node serves every
+     * session); null keeps them in this node's memory.
+     */
+    public static WebUi load(SharedValues shared) {
         // the templates were compiled by jte-maven-plugin into this package (see pom.xml)
         TemplateEngine engine = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
                 WebUi.class.getPackageName());
-        return new WebUi(new Sessions(Sessions.IDLE_TIMEOUT, Sessions.MAX_SESSIONS), StaticAssets.load(), engine);
+        Sessions local = new Sessions(Sessions.IDLE_TIMEOUT, Sessions.MAX_SESSIONS);
+        return new WebUi(shared == null ? local : new SharedSessions(local, shared), StaticAssets.load(), engine);
     }
 
-    Sessions sessions() {
+    SessionStore sessions() {
         return sessions;
     }
 

@@ -64,21 +64,24 @@ abstract class JdbcStore implements Store {
 
     @Override
     public void insertKey(KeyRecord k) {
-        update("creating a key", "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", s -> {
-            s.setString(1, k.hash());
-            s.setString(2, k.name());
-            s.setString(3, k.label());
-            s.setString(4, k.role().name());
-            setLong(s, 5, k.limitPico());
-            s.setString(6, k.limitReset() == null ? null : k.limitReset().slug());
-            setLong(s, 7, k.expiresAt());
-            setInt(s, 8, k.requestsPerMinute());
-            setLong(s, 9, k.tokensPerMinute());
-            s.setBoolean(10, k.disabled());
-            s.setLong(11, k.usagePico());
-            s.setLong(12, k.createdAt());
-            s.setLong(13, k.updatedAt());
-        });
+        update("creating a key", "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                s -> bindKey(s, k));
+    }
+
+    private static void bindKey(PreparedStatement s, KeyRecord k) throws SQLException {
+        s.setString(1, k.hash());
+        s.setString(2, k.name());
+        s.setString(3, k.label());
+        s.setString(4, k.role().name());
+        setLong(s, 5, k.limitPico());
+        s.setString(6, k.limitReset() == null ? null : k.limitReset().slug());
+        setLong(s, 7, k.expiresAt());
+        setInt(s, 8, k.requestsPerMinute());
+        setLong(s, 9, k.tokensPerMinute());
+        s.setBoolean(10, k.disabled());
+        s.setLong(11, k.usagePico());
+        s.setLong(12, k.createdAt());
+        s.setLong(13, k.updatedAt());
     }
 
     @Override
@@ -302,6 +305,30 @@ abstract class JdbcStore implements Store {
                 + "ON CONFLICT (name) DO UPDATE SET value = excluded.value", s -> {
             s.setString(1, name);
             s.setString(2, value);
+        });
+    }
+
+    @Override
+    public boolean insertKeysOnce(String name, String value, List<KeyRecord> keys) {
+        return inTransaction("creating the first keys", c -> {
+            // the insert that wins the meta row decides; a concurrent one waits for its commit and inserts nothing
+            try (PreparedStatement claim = c.prepareStatement(
+                    "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+                claim.setString(1, name);
+                claim.setString(2, value);
+                if (claim.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (KeyRecord k : keys) {
+                    bindKey(insert, k);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return true;
         });
     }
 

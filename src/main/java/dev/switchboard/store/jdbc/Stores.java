@@ -12,6 +12,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Opens the store named by {@code storage.database}: {@code sqlite:PATH} (created on first use)
@@ -58,20 +63,12 @@ public final class Stores {
     }
 
     private static Store postgres(String url) {
-        URI uri = URI.create(url.replaceFirst("^postgres(ql)?://", "postgresql://"));
-        String schema = queryParameter(uri, "schema");
-        String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+        Postgres target = Postgres.of(url);
         HikariConfig config = new HikariConfig();
         config.setPoolName("switchboard-postgresql");
-        config.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432) + "/"
-                + database + (schema == null ? "" : "?currentSchema=" + schema));
-        if (uri.getUserInfo() != null) {
-            String[] user = uri.getUserInfo().split(":", 2);
-            config.setUsername(decode(user[0]));
-            if (user.length > 1) {
-                config.setPassword(decode(user[1]));
-            }
-        }
+        config.setJdbcUrl(target.jdbcUrl());
+        config.setUsername(target.user());
+        config.setPassword(target.password());
         config.setMaximumPoolSize(8);
         // Hikari waits 30 s by default for a connection: with the database down, an admin call would hang that
         // long before its 503, and each ledger retry as long; fail within 5 s (DatabaseOutageTest)
@@ -82,8 +79,73 @@ public final class Stores {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource dataSource = new HikariDataSource(config);
-        migrate(dataSource, "postgresql", schema);
+        migrate(dataSource, "postgresql", target.schema());
         return new PostgresStore(dataSource);
+    }
+
+    /** A {@code postgresql://} URL taken apart; {@code schema}, {@code user} and {@code password} may be null. */
+    private record Postgres(String host, int port, String database, String schema, String user, String password) {
+        static Postgres of(String url) {
+            URI uri = URI.create(url.replaceFirst("^postgres(ql)?://", "postgresql://"));
+            String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+            String user = null;
+            String password = null;
+            if (uri.getUserInfo() != null) {
+                String[] parts = uri.getUserInfo().split(":", 2);
+                user = decode(parts[0]);
+                password = parts.length > 1 ? decode(parts[1]) : null;
+            }
+            return new Postgres(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432, database,
+                    queryParameter(uri, "schema"), user, password);
+        }
+
+        String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database
+                    + (schema == null ? "" : "?currentSchema=" + schema);
+        }
+    }
+
+    /**
+     * What {@code check-config} says of {@code storage.database}: connects and reads the schema's
+     * version, changing nothing (no schema is created or migrated). Fails with {@link StoreException}
+     * when the database cannot be reached.
+     */
+    public static String probe(String url) {
+        if (url.startsWith("sqlite:")) {
+            Path file = Path.of(url.substring("sqlite:".length()));
+            if (!Files.exists(file)) {
+                return "SQLite " + file + ": not there yet; created at the first start";
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                return "SQLite " + file + ": " + schemaVersion(c, null);
+            } catch (SQLException e) {
+                throw new StoreException("cannot open SQLite " + file + ": " + e.getMessage(), e);
+            }
+        }
+        Postgres target = Postgres.of(url);
+        String where = "PostgreSQL " + target.host() + ":" + target.port() + "/" + target.database()
+                + (target.schema() == null ? "" : " schema " + target.schema());
+        DriverManager.setLoginTimeout(5);
+        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+             Statement s = c.createStatement();
+             ResultSet version = s.executeQuery("SHOW server_version")) {
+            version.next();
+            return where + ": server " + version.getString(1) + ", " + schemaVersion(c, target.schema());
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The version Flyway brought the schema to, or a note that it has no tables yet. */
+    private static String schemaVersion(Connection c, String schema) {
+        String table = (schema == null ? "" : "\"" + schema.replace("\"", "\"\"") + "\".") + "flyway_schema_history";
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT version FROM " + table + " WHERE success AND version IS NOT NULL "
+                     + "ORDER BY installed_rank DESC LIMIT 1")) {
+            return r.next() ? "schema at version " + r.getString(1) : "no schema yet; created at the first start";
+        } catch (SQLException e) {
+            return "no schema yet; created at the first start";
+        }
     }
 
     private static void migrate(HikariDataSource dataSource, String dialect, String schema) {

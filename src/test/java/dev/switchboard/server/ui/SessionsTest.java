@@ -10,7 +10,7 @@ class SessionsTest {
     @Test
     void visitorsCannotPushLoggedInSessionsOut() {
         Sessions sessions = new Sessions(Duration.ofHours(1), 3);
-        Sessions.Session admin = sessions.open(Sessions.Role.ADMIN, "sk-admin", "admin");
+        Sessions.Session admin = sessions.open(Sessions.Role.ADMIN, "sk-admin", "admin").join();
         for (int i = 0; i < 1000; i++) {
             sessions.visitor();
         }
@@ -21,7 +21,7 @@ class SessionsTest {
     void idsAndTokensAreRandomAndClosedSessionsAreGone() {
         Sessions sessions = new Sessions(Duration.ofHours(1), 100);
         Sessions.Session a = sessions.visitor();
-        Sessions.Session b = sessions.open(Sessions.Role.INFERENCE, "sk-key", "team");
+        Sessions.Session b = sessions.open(Sessions.Role.INFERENCE, "sk-key", "team").join();
 
         assertThat(a.id()).isNotEqualTo(b.id()).hasSize(43);
         assertThat(a.csrfToken()).isNotEqualTo(a.id()).isNotEqualTo(b.csrfToken());

@@ -17,11 +17,17 @@ import java.util.stream.Collectors;
 final class UiClient {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"|X-CSRF-Token&#34;: &#34;([^&]+)&#34;");
 
-    private final TestGateway gateway;
+    private TestGateway gateway;
     private String session;
 
     UiClient(TestGateway gateway) {
         this.gateway = gateway;
+    }
+
+    /** Sends the next requests to {@code node}, with the same cookie (another node behind one balancer). */
+    UiClient on(TestGateway node) {
+        this.gateway = node;
+        return this;
     }
 
     String session() {
