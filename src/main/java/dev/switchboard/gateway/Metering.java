@@ -79,6 +79,18 @@ final class Metering {
     }
 
     /**
+     * A bound on the output tokens any estimate of this request is billed at, whatever its prompt
+     * ({@link #mostOutput} with no prompt); {@code Long.MAX_VALUE} when nothing limits the output.
+     * Counting generated text past it cannot change usage or cost.
+     */
+    static long outputCeiling(Endpoint endpoint, ChatRequest request) {
+        if (request.maxTokens() == null && endpoint.maxOutputTokens() == null) {
+            return Long.MAX_VALUE;
+        }
+        return mostOutput(endpoint, request.maxTokens(), request.choices(), 0);
+    }
+
+    /**
      * The most output an endpoint may produce for a request: {@code maxTokens} cut to the
      * endpoint's limit (what it is asked for), else its limit, else what {@code prompt} leaves of
      * its context; once per choice.

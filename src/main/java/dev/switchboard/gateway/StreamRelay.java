@@ -45,6 +45,8 @@ final class StreamRelay implements ChunkStream.Listener {
     private final Endpoint endpoint;
     private final OutputIdentity identity;
     private final String tokenizer;
+    /** Output billed at most (Metering); text generated past it is not counted, as its count could not matter. */
+    private final long countCeiling;
     /** The client API's encoder; null for Chat Completions, whose chunks are written on the fast path below. */
     private final StreamEncoder encoder;
     private final List<ChatOutput> held = new ArrayList<>(2);
@@ -71,6 +73,7 @@ final class StreamRelay implements ChunkStream.Listener {
         this.endpoint = attempt.endpoint;
         this.identity = completion.identity(endpoint);
         this.tokenizer = completion.tokenizer(endpoint);
+        this.countCeiling = Metering.outputCeiling(endpoint, completion.request());
         this.encoder = completion.sink().encoder();
     }
 
@@ -295,6 +298,9 @@ final class StreamRelay implements ChunkStream.Listener {
 
     /** Keeps the generated text for a possible estimate, tokenizing it in bounded runs so memory stays flat. */
     private void noteGeneratedText(ChatOutput chunk) {
+        if (countedTokens >= countCeiling) {
+            return; // a 50 MB answer would otherwise be tokenized whole on the event loop (issue 12, item 16)
+        }
         chunk.appendGeneratedText(uncountedText);
         if (uncountedText.length() >= COUNT_RUN) {
             countedTokens += TokenCounter.count(uncountedText.toString(), tokenizer);

@@ -15,6 +15,7 @@ import java.util.Arrays;
  * One owner at a time.
  */
 public final class ByteSink extends OutputStream {
+    /** Null for a sink that only measures. */
     private byte[] bytes;
     private int size;
 
@@ -22,7 +23,23 @@ public final class ByteSink extends OutputStream {
         this.bytes = new byte[Math.max(16, capacity)];
     }
 
+    private ByteSink() {
+    }
+
+    /**
+     * A sink that keeps nothing and only counts: writing a large body into it first gives the exact
+     * size for a second, real sink, whose array is then handed over by {@link #toExactByteArray}
+     * without a copy (a 32 MiB body: one allocation and one copy instead of two of each).
+     */
+    public static ByteSink measuring() {
+        return new ByteSink();
+    }
+
     public ByteSink append(byte b) {
+        if (bytes == null) {
+            size++;
+            return this;
+        }
         ensure(1);
         bytes[size++] = b;
         return this;
@@ -34,6 +51,10 @@ public final class ByteSink extends OutputStream {
 
     public ByteSink append(byte[] source, int from, int to) {
         int n = to - from;
+        if (bytes == null) {
+            size += n;
+            return this;
+        }
         ensure(n);
         System.arraycopy(source, from, bytes, size, n);
         size += n;
@@ -43,6 +64,10 @@ public final class ByteSink extends OutputStream {
     /** Appends a string known to be ASCII (field names, literals). */
     public ByteSink ascii(String text) {
         int n = text.length();
+        if (bytes == null) {
+            size += n;
+            return this;
+        }
         ensure(n);
         for (int i = 0; i < n; i++) {
             bytes[size++] = (byte) text.charAt(i);
@@ -53,6 +78,10 @@ public final class ByteSink extends OutputStream {
     /** Appends {@code value} as a quoted, escaped JSON string. */
     public ByteSink jsonString(String value) {
         byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+        if (bytes == null) {
+            size += escaped.length + 2;
+            return this;
+        }
         ensure(escaped.length + 2);
         bytes[size++] = '"';
         System.arraycopy(escaped, 0, bytes, size, escaped.length);
@@ -101,6 +130,11 @@ public final class ByteSink extends OutputStream {
     /** A copy of the bytes written so far. */
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
+    }
+
+    /** The bytes written; the sink's own array when they fill it exactly (the sink must not be used after). */
+    public byte[] toExactByteArray() {
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
     @Override

@@ -172,6 +172,7 @@ public final class SwitchboardServer implements AutoCloseable {
         SwitchboardConfig.Server server = config.server();
         try {
             WebUi ui = WebUi.load(redis == null ? null : new SharedValues(redis, "ui"));
+            WarmUp.optionClasses();
             ClientConnections.Budget budget = new ClientConnections.Budget(maxConnections(server.maxConnections()));
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server, server.port(), budget, ready::get, clock,
@@ -183,6 +184,7 @@ public final class SwitchboardServer implements AutoCloseable {
                         observability, ui, responses)));
             }
             await(tokenizersLoaded);
+            await(WarmUp.selfRequest(vertx, server.host(), port));
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
                     transport.name().toLowerCase(java.util.Locale.ROOT), observability, redis);

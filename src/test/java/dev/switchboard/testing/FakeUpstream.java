@@ -206,6 +206,42 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * Streams {@code count} events as fast as the gateway reads them (each written when the last one
+     * left the write queue: back-pressure, no timer), then {@code tail} (e.g. a usage chunk and
+     * {@code [DONE]}) and the end. {@code event} builds event {@code i}'s SSE text.
+     */
+    public static Reply flood(int count, java.util.function.IntFunction<String> event, String tail) {
+        return (request, upstream) -> {
+            HttpServerResponse response = sseHead(request.response());
+            upstream.writeFlood(response, event, 0, count, tail);
+        };
+    }
+
+    private static final int FLOOD_WRITE = 32 * 1024;
+
+    private void writeFlood(HttpServerResponse response, java.util.function.IntFunction<String> event, int from,
+                            int count, String tail) {
+        int i = from;
+        while (i < count && !response.writeQueueFull()) {
+            if (response.closed()) {
+                return;
+            }
+            // events gathered into 32 KiB writes, as a fast server's socket would carry them
+            io.vertx.core.buffer.Buffer batch = io.vertx.core.buffer.Buffer.buffer(FLOOD_WRITE + 1024);
+            while (i < count && batch.length() < FLOOD_WRITE) {
+                batch.appendString(event.apply(i++));
+            }
+            response.write(batch);
+        }
+        if (i < count) {
+            int next = i;
+            response.drainHandler(v -> writeFlood(response, event, next, count, tail));
+            return;
+        }
+        response.end(tail);
+    }
+
     public static Reply delayed(long ms, Reply reply) {
         return (request, upstream) -> upstream.vertx.setTimer(ms, id -> reply.send(request, upstream));
     }

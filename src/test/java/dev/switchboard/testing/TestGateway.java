@@ -81,7 +81,9 @@ public final class TestGateway implements AutoCloseable {
         }
         SwitchboardConfig config = new ConfigLoader(env).load("test.yaml", full);
         Catalog catalog = CatalogFactory.build(config, ProviderAdapters.IMPLEMENTED);
-        return new TestGateway(SwitchboardServer.start(config, catalog, clock, 2, openTelemetry, vertxOptions));
+        // two event loops unless the YAML sets server.event_loops (one puts every connection on the same loop)
+        int eventLoops = config.server().eventLoops() > 0 ? config.server().eventLoops() : 2;
+        return new TestGateway(SwitchboardServer.start(config, catalog, clock, eventLoops, openTelemetry, vertxOptions));
     }
 
     /** {@code sqlite:} in a new temporary directory (removed when the JVM exits). */

@@ -222,7 +222,12 @@ public final class ChatRequest {
      * {@code reasoning_effort} is left out unless {@code withReasoningEffort}.
      */
     public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
-        ByteSink out = new ByteSink(body.length + 64);
+        // measured first, so a large body is allocated and copied once (this runs on the event loop)
+        int size = writeUpstream(ByteSink.measuring(), upstreamModel, maxTokens, withReasoningEffort).size();
+        return writeUpstream(new ByteSink(size), upstreamModel, maxTokens, withReasoningEffort).toExactByteArray();
+    }
+
+    private ByteSink writeUpstream(ByteSink out, String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
         out.append((byte) '{');
         boolean first = true;
         boolean wroteModel = false;
@@ -268,7 +273,7 @@ public final class ChatRequest {
             out.ascii(first ? "" : ",").ascii("\"stream_options\":{\"include_usage\":true}");
         }
         out.append((byte) '}');
-        return out.toByteArray();
+        return out;
     }
 
     private ObjectNode streamOptionsWithUsage() {
