@@ -237,7 +237,21 @@ public final class ConfigLoader {
                     "expected at least " + SwitchboardConfig.Storage.MIN_RETENTION_DAYS
                             + " days, so a month's usage survives a restart (got " + retention + ")");
         }
-        return new SwitchboardConfig.Storage(database, redis, retention);
+        SwitchboardConfig.RedisDown redisDown = d.redisDown();
+        if (spec.redisDown() != null) {
+            redisDown = switch (spec.redisDown().strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "refuse" -> SwitchboardConfig.RedisDown.REFUSE;
+                case "local" -> SwitchboardConfig.RedisDown.LOCAL;
+                default -> throw new ConfigException(doc.name(), doc.lineOf("storage.redis_down"), "storage.redis_down",
+                        "expected refuse or local (got \"" + spec.redisDown() + "\")");
+            };
+        }
+        int nodes = spec.clusterNodes() == null ? d.clusterNodes() : spec.clusterNodes();
+        if (nodes < 1) {
+            throw new ConfigException(doc.name(), doc.lineOf("storage.cluster_nodes"), "storage.cluster_nodes",
+                    "expected the number of nodes sharing the limits, at least 1 (got " + nodes + ")");
+        }
+        return new SwitchboardConfig.Storage(database, redis, retention, redisDown, nodes);
     }
 
     private SwitchboardConfig.Auth auth(AuthSpec spec) {

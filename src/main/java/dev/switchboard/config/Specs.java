@@ -25,7 +25,7 @@ public final class Specs {
     public record CorsSpec(List<String> allowedOrigins) {
     }
 
-    public record StorageSpec(String database, String redis, Integer retentionDays) {
+    public record StorageSpec(String database, String redis, Integer retentionDays, String redisDown, Integer clusterNodes) {
     }
 
     public record AuthSpec(String adminKey, Boolean requireKeys) {

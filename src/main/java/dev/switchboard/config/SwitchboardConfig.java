@@ -65,11 +65,26 @@ public record SwitchboardConfig(
 
     /**
      * {@code retentionDays}: how long ledger rows are kept; at least {@link #MIN_RETENTION_DAYS}, so
-     * that a month's usage can be recomputed from the ledger after a restart.
+     * that a month's usage can be recomputed from the ledger after a restart. With {@code redis}
+     * (cluster mode): {@code redisDown} is what a node does while Redis cannot be reached, and
+     * {@code clusterNodes} how many nodes share the limits (each takes 1/N of them meanwhile).
      */
-    public record Storage(String database, String redis, int retentionDays) {
+    public record Storage(String database, String redis, int retentionDays, RedisDown redisDown, int clusterNodes) {
         public static final int MIN_RETENTION_DAYS = 32;
-        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90);
+        public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90,
+                RedisDown.REFUSE, 1);
+
+        public Storage(String database, String redis, int retentionDays) {
+            this(database, redis, retentionDays, DEFAULT.redisDown, DEFAULT.clusterNodes);
+        }
+    }
+
+    /**
+     * While Redis cannot be reached: {@code REFUSE} requests of keys with a limit (503), or continue on
+     * {@code LOCAL} in-memory limits, each a 1/{@code cluster_nodes} share.
+     */
+    public enum RedisDown {
+        REFUSE, LOCAL
     }
 
     /** {@code adminKey} is empty when not configured. */
