@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.TokenCounter;
+import dev.switchboard.cluster.ClusterAccounting;
 import dev.switchboard.cluster.Redis;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
@@ -118,8 +119,13 @@ public final class SwitchboardServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        Accounts accounts = new Accounts(store, new Accounts.Settings(config.auth().requireKeys(),
-                config.auth().adminKey(), config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY), clock);
+        Accounts.Settings accountSettings = new Accounts.Settings(config.auth().requireKeys(),
+                config.auth().adminKey(), config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY);
+        // cluster mode: credits and rate limits in Redis; a settled cost reaches the store within ten flushes
+        ClusterAccounting shared = redis == null ? null
+                : ClusterAccounting.create(redis, store, config, clock, LEDGER_FLUSH_EVERY.multipliedBy(10));
+        Accounts accounts = shared == null ? new Accounts(store, accountSettings, clock)
+                : new Accounts(store, accountSettings, clock, shared.credits(), shared.rateLimiter());
         Accounts.Bootstrap bootstrap;
         try {
             bootstrap = accounts.start();
@@ -132,6 +138,9 @@ public final class SwitchboardServer implements AutoCloseable {
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
         Observability observability = Observability.start(config.observability(), openTelemetry);
+        if (shared != null && observability.registry() != null) {
+            shared.bindTo(observability.registry());
+        }
         VertxOptions options = new VertxOptions(vertxOptions).setEventLoopPoolSize(loops);
         var builder = Vertx.builder();
         if (observability.vertxMetrics() != null) {
@@ -187,6 +196,10 @@ public final class SwitchboardServer implements AutoCloseable {
             return null;
         }
         try {
+            if (storage.database().startsWith("sqlite:")) {
+                log.warn("storage.redis is set but storage.database is SQLite: only one node can use a SQLite file;"
+                        + " several nodes need PostgreSQL");
+            }
             Redis redis = Redis.connect(storage.redis(), REDIS_PREFIX);
             log.info("cluster mode: sharing credits, rate limits and key changes through Redis at {}", redis.address());
             return redis;
