@@ -3,5 +3,7 @@
 dropExpired()
 rollPeriods()
 add(ARGV[4])
-redis.call('SET', KEYS[5], ARGV[5], 'PX', ARGV[6])
+if tonumber(ARGV[5]) > tonumber(redis.call('GET', KEYS[5]) or '0') then
+  redis.call('SET', KEYS[5], ARGV[5], 'PX', ARGV[6])
+end
 return 1

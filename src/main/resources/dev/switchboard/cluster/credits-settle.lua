@@ -11,5 +11,7 @@ if amount then
 end
 add(ARGV[5])
 -- a node's commands arrive in order: after an outage it adds only the costs numbered past this one
-redis.call('SET', KEYS[5], ARGV[6], 'PX', ARGV[7])
+if tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[5]) or '0') then
+  redis.call('SET', KEYS[5], ARGV[6], 'PX', ARGV[7])
+end
 return 1

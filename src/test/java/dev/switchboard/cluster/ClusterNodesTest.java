@@ -50,14 +50,19 @@ class ClusterNodesTest {
     }
 
     private TestGateway node() {
-        return node(Clock.systemUTC());
+        return node(Clock.systemUTC(), "");
     }
 
     private TestGateway node(Clock clock) {
+        return node(clock, "");
+    }
+
+    /** {@code storage}: more settings of the storage section, e.g. {@code redis_down: local}. */
+    private TestGateway node(Clock clock, String storage) {
         // $1 per million prompt tokens and $2 per million completion tokens: costs are exact in pico-dollars
         TestGateway node = TestGateway.startAt(clock, """
                 auth: { admin_key: %s, require_keys: true }
-                storage: { database: "%s", redis: "%s" }
+                storage: { database: "%s", redis: "%s" %s}
                 providers:
                   - { id: demo, tokens_per_second: 400 }
                 models:
@@ -68,7 +73,7 @@ class ClusterNodesTest {
                     tokenizer: o200k_base
                     pricing: { prompt: 1, completion: 2 }
                     endpoints: [ { provider: demo, upstream_model: echo } ]
-                """.formatted(ADMIN, database, redis.uri()));
+                """.formatted(ADMIN, database, redis.uri(), storage.isEmpty() ? "" : ", " + storage + " "));
         nodes.add(node);
         return node;
     }
@@ -123,6 +128,47 @@ class ClusterNodesTest {
             assertThat(seen.path("limit_remaining").decimalValue()).isEqualByComparingTo(limit.subtract(spent));
             assertThat(node.get("/metrics").body()).contains("switchboard_redis_up 1.0");
         }
+    }
+
+    private static HttpResponse<String> chat(TestGateway node, String key) {
+        return node.call("POST", "/v1/chat/completions", key,
+                "{\"model\":\"test/metered\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    }
+
+    @Test
+    void refusesKeysWithLimitsWhileRedisIsDownThenServesThemAgain() throws Exception {
+        TestGateway node = node();
+        String limited = key(node, "{\"name\":\"limited\",\"limit\":1}");
+        String unlimited = key(node, "{\"name\":\"unlimited\"}");
+        assertThat(chat(node, limited).statusCode()).isEqualTo(200);
+
+        redis.kill();
+
+        HttpResponse<String> refused = chat(node, limited);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(node.call("GET", "/api/v1/key", limited, null).statusCode()).isEqualTo(503);
+        assertThat(chat(node, unlimited).statusCode()).as("a key without limits needs no shared counter").isEqualTo(200);
+        assertThat(node.get("/metrics").body()).contains("switchboard_redis_up 0.0");
+
+        redis.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (chat(node, limited).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("served again once Redis is back").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void servesOnItsShareOfTheLimitsWhileRedisIsDownWhenToldTo() throws Exception {
+        TestGateway node = node(Clock.systemUTC(), "redis_down: local, cluster_nodes: 2");
+        String limited = key(node, "{\"name\":\"limited\",\"limit\":1,\"rate_limit\":{\"requests_per_minute\":4}}");
+
+        redis.kill();
+
+        assertThat(chat(node, limited).statusCode()).isEqualTo(200);
+        assertThat(chat(node, limited).statusCode()).isEqualTo(200);
+        assertThat(chat(node, limited).statusCode()).as("half of 4 requests per minute").isEqualTo(429);
     }
 
     @Test
