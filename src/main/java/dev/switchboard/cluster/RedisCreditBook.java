@@ -8,7 +8,6 @@ import dev.switchboard.config.SwitchboardConfig.RedisDown;
 import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,7 @@ import java.util.function.Supplier;
  * of any number of nodes cannot interleave past a limit. Reservations carry their own id and an
  * expiry on Redis's clock; one whose node died is dropped by the next script touching its key.
  * PostgreSQL's ledger is the truth: when Redis has lost the counters (the marker key is gone), the
- * first node to notice rebuilds them from a ledger snapshot; a drift check compares them with it.
+ * first node to notice rebuilds them from a ledger snapshot; {@link CreditDrift} compares them with it.
  * While Redis cannot be reached the book refuses or continues on a local 1/N share
  * ({@link Settings#whenDown()}); costs that could not reach Redis meanwhile are added when it answers.
  */
@@ -97,7 +96,7 @@ public final class RedisCreditBook implements CreditBook, AutoCloseable {
     private final AtomicReference<CompletableFuture<LocalCreditBook>> fallback = new AtomicReference<>();
     /** Costs Redis did not confirm during an outage: added when it answers again, unless it had applied them. */
     private final ConcurrentLinkedQueue<Owed> owed = new ConcurrentLinkedQueue<>();
-    private volatile int driftingKeys;
+    private final CreditDrift drift;
 
     public RedisCreditBook(Redis redis, RedisHealth health, LedgerReader ledger, Settings settings, Clock clock) {
         this.redis = redis;
@@ -123,9 +122,10 @@ public final class RedisCreditBook implements CreditBook, AutoCloseable {
                 chargeOwed(0); // owed since the reconciliation: none was sent
             }
         });
+        this.drift = new CreditDrift(redis, health, ledger, settings.ledgerWindow(), hash -> keys(hash)[0], marker);
         long every = settings.driftEvery().toMillis();
         if (every > 0) {
-            worker.scheduleWithFixedDelay(this::checkDriftQuietly, every, every, TimeUnit.MILLISECONDS);
+            worker.scheduleWithFixedDelay(drift::checkQuietly, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -253,7 +253,12 @@ public final class RedisCreditBook implements CreditBook, AutoCloseable {
 
     /** Keys whose Redis total disagreed with the ledger at the last drift check. */
     public int driftingKeys() {
-        return driftingKeys;
+        return drift.driftingKeys();
+    }
+
+    /** Compares Redis with the ledger now (blocks); see {@link CreditDrift#check()}. */
+    public List<String> checkDrift() throws Exception {
+        return drift.check();
     }
 
     /** Stops the drift check and the outage probes; the connection stays open (the server closes it). */
@@ -480,58 +485,5 @@ public final class RedisCreditBook implements CreditBook, AutoCloseable {
         Map<String, Long> share = new HashMap<>();
         usage.forEach((hash, pico) -> share.put(hash, pico / settings.nodes()));
         return share;
-    }
-
-    private void checkDriftQuietly() {
-        try {
-            checkDrift();
-        } catch (Exception e) {
-            log.debug("credit drift check skipped: {}", e.toString());
-        }
-    }
-
-    /**
-     * Compares every key's Redis total with the store's: Redis is read, then the store after the
-     * ledger window (so it holds every cost Redis had counted), then Redis again (which has counted
-     * every cost the store holds). A stored total outside the two readings is drift. Blocks.
-     */
-    public List<String> checkDrift() throws Exception {
-        if (!health.up() || redis.commands().exists(marker).get(WAIT.toMillis(), TimeUnit.MILLISECONDS) == 0) {
-            return List.of(); // nothing to compare: the outage's reconciliation or the next rebuild puts it right
-        }
-        List<String> hashes = List.copyOf(ledger.storedTotals().keySet());
-        Map<String, Long> before = redisTotals(hashes);
-        Thread.sleep(settings.ledgerWindow().toMillis());
-        Map<String, Long> stored = ledger.storedTotals();
-        Map<String, Long> after = redisTotals(hashes);
-        List<String> drifting = new ArrayList<>();
-        for (String hash : hashes) {
-            Long ledgerTotal = stored.get(hash);
-            if (ledgerTotal != null && (ledgerTotal < before.get(hash) || ledgerTotal > after.get(hash))) {
-                drifting.add(hash);
-                if (drifting.size() == 1) {
-                    log.warn("credit counters differ from the ledger: key {} has {} pico-dollars in the store and {} to {}"
-                                    + " in Redis (further keys counted in switchboard_credits_drift_keys)",
-                            hash, ledgerTotal, before.get(hash), after.get(hash));
-                }
-            }
-        }
-        driftingKeys = drifting.size();
-        return drifting;
-    }
-
-    private Map<String, Long> redisTotals(List<String> hashes) throws Exception {
-        RedisAsyncCommands<String, String> commands = redis.commands();
-        List<CompletableFuture<String>> reads = new ArrayList<>(hashes.size());
-        for (String hash : hashes) {
-            reads.add(commands.hget(keys(hash)[0], "total").toCompletableFuture());
-        }
-        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Long> totals = new HashMap<>();
-        for (int i = 0; i < hashes.size(); i++) {
-            String total = reads.get(i).join();
-            totals.put(hashes.get(i), total == null ? 0L : Long.parseLong(total));
-        }
-        return totals;
     }
 }
