@@ -2,7 +2,12 @@
 # Reproducible load benchmark: Switchboard against a plain nginx proxy_pass hop, same mock upstream,
 # same machine, alternating rounds. Prints requests/s, p50 and p99 per setup and the ratio.
 #
-#   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N] [--config YAML]
+#   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N] [--config YAML] [--cluster]
+#
+# --cluster also starts a cluster-mode node (PostgreSQL at 127.0.0.1:5432 database test, in a schema of
+# its own, and Redis at 127.0.0.1:6379 under a prefix of its own) and measures it in the same rounds.
+# Both Switchboards then serve a key with a credit limit and a requests-per-minute limit, so every
+# request reserves, rate-limits and settles: in memory on the one node, in Redis on the cluster node.
 #
 # --config adds top-level settings to Switchboard's file, for A/B runs, e.g.
 #   --config 'observability: { access_log: { enabled: false } }'
@@ -16,6 +21,7 @@ rounds=3
 connections=64
 threads=1
 extra_config=""
+cluster=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -23,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --connections) connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --config) extra_config="$2"; shift 2 ;;
+    --cluster) cluster=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-MOCK_JSON=19101; MOCK_SSE=19102; PROXY_JSON=19111; PROXY_SSE=19112; SWITCHBOARD=19120
+MOCK_JSON=19101; MOCK_SSE=19102; PROXY_JSON=19111; PROXY_SSE=19112; SWITCHBOARD=19120; CLUSTER=19121
 
 # the mock serves fixed files; "error_page 405 =200" lets nginx's static handler answer POSTs
 mkdir -p "$work/json/v1/chat" "$work/sse/v1/chat"
@@ -99,9 +106,11 @@ http {
 }
 CONF
 
-cat > "$work/switchboard.yaml" <<CONF
-server: { host: 127.0.0.1, port: $SWITCHBOARD }
-storage: { database: "sqlite:$work/switchboard.db" }
+# write_config FILE PORT STORAGE
+write_config() {
+cat > "$1" <<CONF
+server: { host: 127.0.0.1, port: $2 }
+storage: $3
 providers:
   - { id: mock-json, name: Mock, protocol: openai, base_url: "http://127.0.0.1:$MOCK_JSON/v1", data_policy: { training: false, retention_days: 0 } }
   - { id: mock-sse, name: Mock SSE, protocol: openai, base_url: "http://127.0.0.1:$MOCK_SSE/v1", data_policy: { training: false, retention_days: 0 } }
@@ -112,19 +121,46 @@ models:
       endpoints: [ { provider: mock-sse, upstream_model: gpt-4.1 } ] }
 $extra_config
 CONF
+}
+write_config "$work/switchboard.yaml" $SWITCHBOARD "{ database: \"sqlite:$work/switchboard.db\" }"
+bench_id="bench_$(date -u +%s)_$$"
+if [[ -n "$cluster" ]]; then
+  write_config "$work/cluster.yaml" $CLUSTER "{ database: \"postgresql://postgres@127.0.0.1:5432/test?schema=$bench_id\", redis: \"redis://127.0.0.1:6379\", redis_prefix: \"$bench_id:\" }"
+fi
 
 nginx -p "$work" -c "$work/mock.conf" -g 'daemon off;' & pids+=($!)
 nginx -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!)
 (cd "$root" && ./switchboard build >/dev/null)
-"$root/switchboard" serve --config "$work/switchboard.yaml" > "$work/logs/switchboard.log" 2>&1 & pids+=($!)
+# serve NAME CONFIG PORT: starts a Switchboard and waits until it is ready
+serve() {
+  "$root/switchboard" serve --config "$2" > "$work/logs/$1.log" 2>&1 & pids+=($!)
+  for i in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$3/readyz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -sf "http://127.0.0.1:$3/readyz" >/dev/null || { cat "$work/logs/$1.log"; exit 1; }
+}
+# the first start on a fresh store prints the keys it created
+first_key() { grep -oE "$2 sk-sb-v1-[0-9a-f]{64}" "$work/logs/$1.log" | grep -oE 'sk-sb-v1-[0-9a-f]{64}'; }
+# limited_key NAME PORT: a key with a credit limit and a requests-per-minute limit, made with the admin key
+limited_key() {
+  curl -sf -X POST "http://127.0.0.1:$2/api/v1/keys" -H "Authorization: Bearer $(first_key "$1" 'cannot call models\):')" \
+    -H 'content-type: application/json' \
+    -d '{"name":"bench","limit":1000000,"rate_limit":{"requests_per_minute":100000000}}' \
+    | grep -oE '"key":"sk-sb-v1-[0-9a-f]{64}"' | grep -oE 'sk-sb-v1-[0-9a-f]{64}'
+}
 
-for i in $(seq 1 150); do
-  curl -sf "http://127.0.0.1:$SWITCHBOARD/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$SWITCHBOARD/readyz" >/dev/null || { cat "$work/logs/switchboard.log"; exit 1; }
-# the first start on the fresh store prints an inference key: requests go through auth, credits and the ledger
-BENCH_KEY="$(grep -oE 'inference key "default": sk-sb-v1-[0-9a-f]{64}' "$work/logs/switchboard.log" | grep -oE 'sk-sb-v1-[0-9a-f]{64}')"
+serve switchboard "$work/switchboard.yaml" $SWITCHBOARD
+if [[ -n "$cluster" ]]; then
+  serve cluster "$work/cluster.yaml" $CLUSTER
+  trap 'cleanup; psql -q -h 127.0.0.1 -U postgres test -c "DROP SCHEMA IF EXISTS $bench_id CASCADE" >/dev/null 2>&1 || true' EXIT
+  SINGLE_KEY="$(limited_key switchboard $SWITCHBOARD)"
+  CLUSTER_KEY="$(limited_key cluster $CLUSTER)"
+else
+  # requests go through auth, credits and the ledger with the key the first start printed
+  SINGLE_KEY="$(first_key switchboard 'inference key "default":')"
+fi
+BENCH_KEY="$SINGLE_KEY"
 export BENCH_KEY
 auth=(-H "Authorization: Bearer $BENCH_KEY")
 
@@ -146,6 +182,11 @@ curl -sfN "${auth[@]}" -X POST "http://127.0.0.1:$SWITCHBOARD/v1/chat/completion
 echo "warming up the JVM..." >&2
 measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "$json_body" "$duration" >/dev/null
 measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "$sse_body" "$duration" >/dev/null
+if [[ -n "$cluster" ]]; then
+  curl -sf -H "Authorization: Bearer $CLUSTER_KEY" -X POST "http://127.0.0.1:$CLUSTER/v1/chat/completions" -d "$json_body" | grep -q '"provider":"Mock"'
+  BENCH_KEY="$CLUSTER_KEY" measure "http://127.0.0.1:$CLUSTER/v1/chat/completions" "$json_body" "$duration" >/dev/null
+  BENCH_KEY="$CLUSTER_KEY" measure "http://127.0.0.1:$CLUSTER/v1/chat/completions" "$sse_body" "$duration" >/dev/null
+fi
 
 results="$work/results.txt"
 : > "$results"
@@ -156,6 +197,9 @@ for mode in json sse; do
     echo "round $round/$rounds ($mode)..." >&2
     echo "$mode nginx $(measure "http://127.0.0.1:$proxy_port/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
     echo "$mode switchboard $(measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+    if [[ -n "$cluster" ]]; then
+      echo "$mode cluster $(BENCH_KEY="$CLUSTER_KEY" measure "http://127.0.0.1:$CLUSTER/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+    fi
   done
 done
 
@@ -172,12 +216,16 @@ print("|---|---|---:|---:|---:|---:|---:|")
 for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
     nginx = [x for x in rows if x[0] == mode and x[1] == "nginx"]
     switchboard = [x for x in rows if x[0] == mode and x[1] == "switchboard"]
-    ratio = statistics.median(float(s[2]) / float(n[2]) for n, s in zip(nginx, switchboard))
-    for setup, r in (("nginx", nginx), ("switchboard", switchboard)):
+    cluster = [x for x in rows if x[0] == mode and x[1] == "cluster"]
+    setups = [("nginx", nginx), ("switchboard", switchboard)] + ([("switchboard cluster node", cluster)] if cluster else [])
+    for setup, r in setups:
         rps = statistics.median(float(x[2]) for x in r)
         p50 = statistics.median(int(x[3]) for x in r)
         p99 = statistics.median(int(x[4]) for x in r)
         errors = sum(int(x[5]) for x in r)
-        shown = "1.00x" if setup == "nginx" else f"{ratio:.2f}x"
+        ratio = statistics.median(float(s[2]) / float(n[2]) for n, s in zip(nginx, r))
+        shown = f"{ratio:.2f}x"
+        if r is cluster:
+            shown += " (%.2fx one node)" % statistics.median(float(c[2]) / float(s[2]) for s, c in zip(switchboard, cluster))
         print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {shown} |")
 PY

@@ -135,16 +135,24 @@ public final class Accounts implements AutoCloseable {
     }
 
     private void loadUsage() {
-        long now = clock.millis();
         List<KeyRecord> all = store.keys();
         keys.remember(all);
+        credits.load(usageSnapshot(all, store, clock.millis()));
+    }
+
+    /** What the ledger holds now: every key's usage and the sums since the current day, week and month began (blocks). */
+    public static CreditBook.UsageSnapshot usageSnapshot(Store store, long nowMillis) {
+        return usageSnapshot(store.keys(), store, nowMillis);
+    }
+
+    private static CreditBook.UsageSnapshot usageSnapshot(List<KeyRecord> all, Store store, long now) {
         Map<String, Long> totals = new java.util.HashMap<>();
         for (KeyRecord k : all) {
             totals.put(k.hash(), k.usagePico());
         }
-        credits.load(new CreditBook.UsageSnapshot(totals, store.usageSince(Periods.start(LimitReset.DAILY, now)),
+        return new CreditBook.UsageSnapshot(totals, store.usageSince(Periods.start(LimitReset.DAILY, now)),
                 store.usageSince(Periods.start(LimitReset.WEEKLY, now)),
-                store.usageSince(Periods.start(LimitReset.MONTHLY, now)), now));
+                store.usageSince(Periods.start(LimitReset.MONTHLY, now)), now);
     }
 
     /** Creates partitions ahead and removes ledger days past retention. */
@@ -382,6 +390,17 @@ public final class Accounts implements AutoCloseable {
         return settings.requireKeys();
     }
 
+    /** A shared book or limiter stops its own threads (its connection belongs to the server). */
+    private static void closeQuietly(Object component) {
+        if (component instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
     private <T> CompletableFuture<T> onStore(java.util.function.Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, storeExecutor);
     }
@@ -390,6 +409,8 @@ public final class Accounts implements AutoCloseable {
     @Override
     public void close() {
         maintenance.shutdownNow();
+        closeQuietly(credits);
+        closeQuietly(rateLimiter);
         ledger.close();
         storeExecutor.shutdown();
         try {

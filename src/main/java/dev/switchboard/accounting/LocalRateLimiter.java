@@ -79,9 +79,6 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     private static Limited limited(String what, long perMinute, double level, double need, long now) {
-        double ratePerMs = perMinute / MINUTE_MS;
-        long retryAfter = (long) Math.ceil((need - level) / ratePerMs);
-        long resetAt = now + (long) Math.ceil((perMinute - level) / ratePerMs);
-        return new Limited(what, perMinute, (long) Math.max(0, Math.floor(level)), resetAt, Math.max(1, retryAfter));
+        return Limited.of(what, perMinute, level, need, now);
     }
 }

@@ -28,5 +28,17 @@ public interface RateLimiter {
      */
     record Limited(String what, long limit, long remaining, long resetAtMillis, long retryAfterMillis)
             implements Decision {
+        private static final double MINUTE_MS = 60_000.0;
+
+        /**
+         * A bucket of {@code perMinute} holds {@code level} and the request needs {@code need}: when it
+         * could pass and when the bucket is full again (a bucket refills at {@code perMinute} per minute).
+         */
+        public static Limited of(String what, long perMinute, double level, double need, long nowMillis) {
+            double ratePerMs = perMinute / MINUTE_MS;
+            long retryAfter = (long) Math.ceil((need - level) / ratePerMs);
+            long resetAt = nowMillis + (long) Math.ceil((perMinute - level) / ratePerMs);
+            return new Limited(what, perMinute, (long) Math.max(0, Math.floor(level)), resetAt, Math.max(1, retryAfter));
+        }
     }
 }

@@ -242,7 +242,21 @@ public final class ConfigLoader {
             throw new ConfigException(doc.name(), doc.lineOf("storage.redis_prefix"), "storage.redis_prefix",
                     "expected 1 to 100 letters, digits or _ . : - (got \"" + prefix + "\")");
         }
-        return new SwitchboardConfig.Storage(database, redis, retention, prefix);
+        SwitchboardConfig.RedisDown redisDown = d.redisDown();
+        if (spec.redisDown() != null) {
+            redisDown = switch (spec.redisDown().strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "refuse" -> SwitchboardConfig.RedisDown.REFUSE;
+                case "local" -> SwitchboardConfig.RedisDown.LOCAL;
+                default -> throw new ConfigException(doc.name(), doc.lineOf("storage.redis_down"), "storage.redis_down",
+                        "expected refuse or local (got \"" + spec.redisDown() + "\")");
+            };
+        }
+        int nodes = spec.clusterNodes() == null ? d.clusterNodes() : spec.clusterNodes();
+        if (nodes < 1) {
+            throw new ConfigException(doc.name(), doc.lineOf("storage.cluster_nodes"), "storage.cluster_nodes",
+                    "expected the number of nodes sharing the limits, at least 1 (got " + nodes + ")");
+        }
+        return new SwitchboardConfig.Storage(database, redis, retention, prefix, redisDown, nodes);
     }
 
     private SwitchboardConfig.Auth auth(AuthSpec spec) {

@@ -25,7 +25,8 @@ public final class Specs {
     public record CorsSpec(List<String> allowedOrigins) {
     }
 
-    public record StorageSpec(String database, String redis, Integer retentionDays, String redisPrefix) {
+    public record StorageSpec(String database, String redis, Integer retentionDays, String redisPrefix, String redisDown,
+                              Integer clusterNodes) {
     }
 
     public record AuthSpec(String adminKey, Boolean requireKeys) {

@@ -66,19 +66,29 @@ public record SwitchboardConfig(
     /**
      * {@code retentionDays}: how long ledger rows are kept; at least {@link #MIN_RETENTION_DAYS}, so
      * that a month's usage can be recomputed from the ledger after a restart. {@code redis} is null on one
-     * node; {@code redisPrefix} starts every Redis key and channel of the cluster, so several clusters can
-     * share one Redis.
+     * node. With it (cluster mode): {@code redisPrefix} starts every Redis key and channel of the cluster,
+     * so several clusters can share one Redis; {@code redisDown} is what a node does while Redis cannot be
+     * reached, and {@code clusterNodes} how many nodes share the limits (each takes 1/N of them meanwhile).
      */
-    public record Storage(String database, String redis, int retentionDays, String redisPrefix) {
+    public record Storage(String database, String redis, int retentionDays, String redisPrefix, RedisDown redisDown,
+                          int clusterNodes) {
         public static final int MIN_RETENTION_DAYS = 32;
         public static final String DEFAULT_REDIS_PREFIX = "switchboard:";
         public static final Storage DEFAULT = new Storage("sqlite:switchboard-data/switchboard.db", null, 90,
-                DEFAULT_REDIS_PREFIX);
+                DEFAULT_REDIS_PREFIX, RedisDown.REFUSE, 1);
 
-        /** One node, as before {@code redisPrefix} existed. */
+        /** One node's storage, the cluster settings at their defaults. */
         public Storage(String database, String redis, int retentionDays) {
-            this(database, redis, retentionDays, DEFAULT_REDIS_PREFIX);
+            this(database, redis, retentionDays, DEFAULT_REDIS_PREFIX, RedisDown.REFUSE, 1);
         }
+    }
+
+    /**
+     * While Redis cannot be reached: {@code REFUSE} requests of keys with a limit (503), or continue on
+     * {@code LOCAL} in-memory limits, each a 1/{@code cluster_nodes} share.
+     */
+    public enum RedisDown {
+        REFUSE, LOCAL
     }
 
     /** {@code adminKey} is empty when not configured. */

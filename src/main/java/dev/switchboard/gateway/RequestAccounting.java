@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.accounting.AccountingUnavailable;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.accounting.CreditBook;
@@ -140,7 +141,11 @@ final class RequestAccounting {
 
     /** The shared counters could not be reached; logged once per failure here, the policy lives in the book. */
     private GatewayError accountingUnavailable(String what, Throwable failure) {
-        LOG.warn("request {}: checking the key's {} failed: {}", generationId, what, failure.toString());
+        if (failure instanceof AccountingUnavailable) { // an outage, logged once by whoever saw it begin
+            LOG.debug("request {}: checking the key's {} failed: {}", generationId, what, failure.toString());
+        } else {
+            LOG.warn("request {}: checking the key's {} failed: {}", generationId, what, failure.toString());
+        }
         return new GatewayError(503, "service_unavailable", "Switchboard could not check this key's " + what
                 + " and refuses rather than spend past them; retry shortly", null, null, Map.of("Retry-After", "1"));
     }

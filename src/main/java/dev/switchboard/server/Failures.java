@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.accounting.AccessDenied;
+import dev.switchboard.accounting.AccountingUnavailable;
 import dev.switchboard.gateway.GatewayError;
 import dev.switchboard.store.StoreException;
 import org.slf4j.Logger;
@@ -38,6 +39,10 @@ public final class Failures {
         }
         if (cause instanceof GatewayError error) {
             return error;
+        }
+        if (cause instanceof AccountingUnavailable) { // an outage, logged once where it began
+            return new GatewayError(503, "service_unavailable", "Switchboard cannot reach the counters its nodes share;"
+                    + " retry shortly", null, null, Map.of("Retry-After", "1"));
         }
         if (cause instanceof StoreException) {
             log.warn("store unavailable: {}", cause.getMessage());

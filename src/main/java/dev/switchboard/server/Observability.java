@@ -123,6 +123,11 @@ final class Observability implements AutoCloseable {
         return accessLog;
     }
 
+    /** The registry behind {@code /metrics}; null when metrics are off. */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     boolean metricsEnabled() {
         return registry != null;
     }

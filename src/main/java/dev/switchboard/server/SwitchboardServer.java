@@ -3,8 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.TokenCounter;
-import dev.switchboard.accounting.LocalCreditBook;
-import dev.switchboard.accounting.LocalRateLimiter;
+import dev.switchboard.cluster.ClusterAccounting;
 import dev.switchboard.cluster.Redis;
 import dev.switchboard.cluster.SharedGenerations;
 import dev.switchboard.cluster.SharedHealth;
@@ -124,9 +123,13 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         Accounts.Settings settings = new Accounts.Settings(config.auth().requireKeys(), config.auth().adminKey(),
                 config.storage().retentionDays(), LEDGER_CAPACITY, LEDGER_FLUSH_EVERY);
+        // cluster mode: credits and rate limits in Redis (a settled cost reaches the store within ten flushes),
+        // key changes and recent generations published there
+        ClusterAccounting shared = redis == null ? null
+                : ClusterAccounting.create(redis, store, config, clock, LEDGER_FLUSH_EVERY.multipliedBy(10));
         SharedKeyChanges keyChanges = redis == null ? null : new SharedKeyChanges(redis);
-        Accounts accounts = redis == null ? new Accounts(store, settings, clock)
-                : new Accounts(store, settings, clock, new LocalCreditBook(), new LocalRateLimiter(),
+        Accounts accounts = shared == null ? new Accounts(store, settings, clock)
+                : new Accounts(store, settings, clock, shared.credits(), shared.rateLimiter(),
                 new Accounts.Peers(keyChanges, new SharedGenerations(redis)));
         Accounts.Bootstrap bootstrap;
         try {
@@ -144,6 +147,9 @@ public final class SwitchboardServer implements AutoCloseable {
         int loops = Math.max(1, eventLoops);
         Transport transport = transport(config.server().transport());
         Observability observability = Observability.start(config.observability(), openTelemetry);
+        if (shared != null && observability.registry() != null) {
+            shared.bindTo(observability.registry());
+        }
         VertxOptions options = new VertxOptions(vertxOptions).setEventLoopPoolSize(loops);
         var builder = Vertx.builder();
         if (observability.vertxMetrics() != null) {
@@ -206,9 +212,13 @@ public final class SwitchboardServer implements AutoCloseable {
             return null;
         }
         try {
+            if (storage.database().startsWith("sqlite:")) {
+                log.warn("storage.redis is set but storage.database is SQLite: only one node can use a SQLite file;"
+                        + " several nodes need PostgreSQL");
+            }
             Redis redis = Redis.connect(storage.redis(), storage.redisPrefix());
-            log.info("cluster mode: sharing key changes, recent generations, endpoint health and UI sessions "
-                    + "through Redis at {}", redis.address());
+            log.info("cluster mode: sharing credits, rate limits, key changes, recent generations, endpoint health "
+                    + "and UI sessions through Redis at {}", redis.address());
             return redis;
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to storage.redis: " + e.getMessage(), e);

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * What every credit book must do, whether it keeps its accounts in memory or shares them between
  * nodes: each implementation's test extends this with a fresh book.
  */
-abstract class CreditBookContract {
+public abstract class CreditBookContract {
     /** Wednesday 2025-03-12, 10:00 UTC. */
     static final long NOW = at("2025-03-12T10:00:00Z");
 

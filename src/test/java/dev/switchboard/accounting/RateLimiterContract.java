@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What every rate limiter must do, in memory or shared between nodes: each implementation's test
  * extends this with a fresh limiter.
  */
-abstract class RateLimiterContract {
+public abstract class RateLimiterContract {
     static final long T0 = 1_741_773_600_000L;
     private static final Allowed ALLOWED = new Allowed();
 

@@ -72,6 +72,15 @@ class ConfigErrorsTest {
                             context_length: 10
                             endpoints: { provider: demo }
                         """, 4, "models[0].endpoints", "expected a list"),
+                arguments("unknown Redis outage policy", """
+                        storage:
+                          redis: redis://127.0.0.1:6379
+                          redis_down: wait
+                        """, 3, "storage.redis_down", "expected refuse or local (got \"wait\")"),
+                arguments("no cluster nodes", """
+                        storage:
+                          cluster_nodes: 0
+                        """, 2, "storage.cluster_nodes", "at least 1 (got 0)"),
                 arguments("unknown access log format", """
                         observability:
                           access_log:

@@ -119,6 +119,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsWhatANodeDoesWhileRedisIsDown() {
+        var loader = new ConfigLoader(Map.of());
+
+        assertThat(loader.load("a.yaml", "storage: { redis: redis://127.0.0.1:6379 }\n").storage())
+                .extracting(SwitchboardConfig.Storage::redisDown, SwitchboardConfig.Storage::clusterNodes)
+                .containsExactly(SwitchboardConfig.RedisDown.REFUSE, 1);
+        assertThat(loader.load("b.yaml", "storage: { redis: redis://r:6379, redis_down: local, cluster_nodes: 3 }\n")
+                .storage()).isEqualTo(new SwitchboardConfig.Storage("sqlite:switchboard-data/switchboard.db",
+                "redis://r:6379", 90, "switchboard:", SwitchboardConfig.RedisDown.LOCAL, 3));
+    }
+
+    @Test
     void theDesignExampleLoadsWithItsVariablesFromTheEnvironment() {
         var env = Map.of("SWITCHBOARD_ADMIN_KEY", "sk-admin", "OPENAI_API_KEY", "sk-openai");
 
