@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * same store, SQLite and PostgreSQL. (Runs in Maven's integration-test phase, after {@code package}.)
  */
 class ProcessFaultsIT {
-    private static final String ADMIN = "sk-test-admin-process-faults";
-    private static final String MODEL = "test/model";
+    static final String ADMIN = "sk-test-admin-process-faults";
+    static final String MODEL = "test/model";
     /**
      * How old a finished answer may be at a {@code kill -9} and still lose its row: the ledger's
      * documented window (rows are written every 200 ms, plus the batch being written, docs/accounts.md),
@@ -148,6 +148,7 @@ class ProcessFaultsIT {
                 key = createKey(http, first);
                 try (ChatLoad load = ChatLoad.loop(first.uri("/v1/chat/completions"), key.secret, MODEL, workers)) {
                     assertThat(load.awaitEnded(4 * workers, Duration.ofSeconds(30))).as("the load runs").isTrue();
+                    Thread.sleep(2 * LEDGER_WINDOW_MS); // so that many answers ended longer than the window before the kill
                     killedAt = System.currentTimeMillis();
                     first.kill();
                     assertThat(load.stop(Duration.ofSeconds(20))).isTrue();
@@ -197,14 +198,19 @@ class ProcessFaultsIT {
         }
     }
 
-    private record Key(String secret, String hash) {
+    record Key(String secret, String hash) {
     }
 
     private static String config(String url, FakeUpstream upstream, long graceMs) {
+        return configOn("database: \"" + url + "\"", upstream, graceMs);
+    }
+
+    /** A gateway of one provider (the fake {@code upstream}) and one model, on {@code storage} (the members of {@code storage:}). */
+    static String configOn(String storage, FakeUpstream upstream, long graceMs) {
         return """
                 auth: { admin_key: %s, require_keys: true }
                 server: { shutdown_grace_ms: %d }
-                storage: { database: "%s" }
+                storage: { %s }
                 providers:
                   - id: alpha
                     name: Alpha
@@ -220,10 +226,10 @@ class ProcessFaultsIT {
                     tokenizer: o200k_base
                     pricing: { prompt: 2, completion: 8 }
                     endpoints: [ { provider: alpha, upstream_model: upstream-alpha } ]
-                """.formatted(ADMIN, graceMs, url, upstream.baseUrl(), MODEL);
+                """.formatted(ADMIN, graceMs, storage, upstream.baseUrl(), MODEL);
     }
 
-    private static Key createKey(HttpClient http, GatewayProcess gateway) throws Exception {
+    static Key createKey(HttpClient http, GatewayProcess gateway) throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(gateway.uri("/api/v1/keys"))
                 .header("authorization", "Bearer " + ADMIN).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"load\",\"limit\":100}")).build(),
@@ -233,14 +239,14 @@ class ProcessFaultsIT {
         return new Key(json.path("key").asText(), json.path("data").path("hash").asText());
     }
 
-    private static JsonNode keyJson(HttpClient http, GatewayProcess gateway, String hash) throws Exception {
+    static JsonNode keyJson(HttpClient http, GatewayProcess gateway, String hash) throws Exception {
         HttpResponse<String> key = http.send(HttpRequest.newBuilder(gateway.uri("/api/v1/keys/" + hash))
                 .header("authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(key.statusCode()).as(key.body()).isEqualTo(200);
         return Json.parse(key.body()).path("data");
     }
 
-    private static HttpRequest chat(URI uri, String key, String text) {
+    static HttpRequest chat(URI uri, String key, String text) {
         return HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(60))
                 .header("authorization", "Bearer " + key).header("content-type", "application/json")
