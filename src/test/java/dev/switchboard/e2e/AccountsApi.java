@@ -112,20 +112,6 @@ final class AccountsApi {
 
     /** Calls {@code read} until its answer satisfies {@code done} (the ledger writes in the background). */
     static <T> T poll(java.util.function.Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        T value = read.get();
-        while (!done.test(value)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("still not as expected after 10 s: " + value);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            value = read.get();
-        }
-        return value;
+        return dev.switchboard.testing.Poll.until(read, done, Duration.ofSeconds(10));
     }
 }

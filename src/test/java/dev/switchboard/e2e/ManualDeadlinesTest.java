@@ -5,6 +5,7 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.ManualTimekeeper;
+import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.TestGateway;
 import io.vertx.core.http.HttpServerResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -136,16 +137,7 @@ class ManualDeadlinesTest {
 
     /** Polls (real time) for at most 10 s. */
     private static void waitUntil(BooleanSupplier condition) {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - until).as("waited 10 s").isNegative();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(condition::getAsBoolean, done -> done, Duration.ofSeconds(10));
     }
 
     private static JsonNode lastJson(String sse) {

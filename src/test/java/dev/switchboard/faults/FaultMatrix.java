@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.faults.Fault.Outcome;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
@@ -319,20 +320,6 @@ abstract class FaultMatrix {
     }
 
     static <T> T poll(Supplier<T> read, java.util.function.Predicate<T> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        T value = read.get();
-        while (!done.test(value)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("still not as expected after 15 s: " + value);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            value = read.get();
-        }
-        return value;
+        return Poll.until(read, done, Duration.ofSeconds(15));
     }
 }

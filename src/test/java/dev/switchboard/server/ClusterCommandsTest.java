@@ -7,12 +7,8 @@ import dev.switchboard.testing.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,25 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The CLI in cluster mode: {@code check-config} connects to both stores; {@code keys disable} tells the nodes. */
 @Timeout(120)
 class ClusterCommandsTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void checkConfigSaysWhatItFoundInTheDatabaseAndRedis(@TempDir Path dir) throws Exception {
         String database = TestStores.postgresUrl();
@@ -48,7 +25,7 @@ class ClusterCommandsTest {
         Path config = Files.writeString(dir.resolve("switchboard.yaml"), "storage: { database: \"" + database
                 + "\", redis: \"" + TestRedis.URI + "\", redis_prefix: \"" + prefix + "\" }\n");
         try {
-            Run empty = run("check-config", config.toString());
+            CliRun empty = CliRun.of("check-config", config.toString());
             assertThat(empty.exit()).as(empty.out() + empty.err()).isZero();
             assertThat(empty.out()).containsPattern("database: PostgreSQL 127\\.0\\.0\\.1:5432/test schema sb_test_\\w+: "
                     + "server \\d+.*, no schema yet; created at the first start")
@@ -56,7 +33,7 @@ class ClusterCommandsTest {
                             + prefix + "\" \\(cluster mode\\)");
 
             try (TestGateway node = TestGateway.start(Files.readString(config) + "auth: { require_keys: true }\n")) {
-                Run running = run("check-config", config.toString());
+                CliRun running = CliRun.of("check-config", config.toString());
                 assertThat(running.exit()).isZero();
                 assertThat(running.out()).containsPattern("schema at version \\d+");
             }
@@ -71,7 +48,7 @@ class ClusterCommandsTest {
         Path config = Files.writeString(dir.resolve("switchboard.yaml"), "storage: { database: \""
                 + TestStores.sqliteUrl() + "\", redis: \"redis://127.0.0.1:1\" }\n");
 
-        Run run = run("check-config", config.toString());
+        CliRun run = CliRun.of("check-config", config.toString());
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("database: SQLite", "not there yet; created at the first start")
@@ -94,7 +71,7 @@ class ClusterCommandsTest {
             String chat = "{\"model\":\"switchboard/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             assertThat(node.call("POST", "/v1/chat/completions", secret, chat).statusCode()).isEqualTo(200);
 
-            Run disabled = run("keys", "disable", hash, "--config", config.toString());
+            CliRun disabled = CliRun.of("keys", "disable", hash, "--config", config.toString());
             assertThat(disabled.exit()).as(disabled.err()).isZero();
             assertThat(disabled.err()).contains("told 1 running node(s)");
 

@@ -8,11 +8,7 @@ import dev.switchboard.store.jdbc.Stores;
 import dev.switchboard.testing.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,31 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code switchboard keys create|list|disable} on the store a configuration names. */
 class KeysCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void createsListsAndDisablesKeysOnTheConfiguredStore(@TempDir Path dir) throws Exception {
         String url = TestStores.sqliteUrl();
         Path config = Files.writeString(dir.resolve("switchboard.yaml"), "storage: { database: \"" + url + "\" }\n");
 
-        Run created = run("keys", "create", "--name", "ci", "--limit", "25", "--limit-reset", "monthly",
+        CliRun created = CliRun.of("keys", "create", "--name", "ci", "--limit", "25", "--limit-reset", "monthly",
                 "--config", config.toString());
         assertThat(created.exit()).as(created.err()).isZero();
         String secret = created.out().strip();
@@ -60,15 +37,15 @@ class KeysCommandTest {
             assertThat(key.role()).isEqualTo(KeyRecord.Role.INFERENCE);
         }
 
-        Run listed = run("keys", "list", "--config", config.toString());
+        CliRun listed = CliRun.of("keys", "list", "--config", config.toString());
         assertThat(listed.out()).contains(hash).contains("ci").contains("25/monthly").contains("active")
                 .doesNotContain(secret);
 
-        assertThat(run("keys", "disable", hash, "--config", config.toString()).exit()).isZero();
+        assertThat(CliRun.of("keys", "disable", hash, "--config", config.toString()).exit()).isZero();
         try (Store store = Stores.open(url)) {
             assertThat(store.key(hash).orElseThrow().disabled()).isTrue();
         }
-        assertThat(run("keys", "list", "--config", config.toString()).out()).contains("disabled");
+        assertThat(CliRun.of("keys", "list", "--config", config.toString()).out()).contains("disabled");
     }
 
     @Test
@@ -76,11 +53,11 @@ class KeysCommandTest {
         String url = TestStores.sqliteUrl();
         Path config = Files.writeString(dir.resolve("switchboard.yaml"), "storage: { database: \"" + url + "\" }\n");
 
-        assertThat(run("keys", "create", "--name", "x", "--limit", "-1", "--config", config.toString()).exit()).isEqualTo(2);
-        assertThat(run("keys", "create", "--name", "x", "--limit-reset", "hourly", "--config", config.toString()).exit())
+        assertThat(CliRun.of("keys", "create", "--name", "x", "--limit", "-1", "--config", config.toString()).exit()).isEqualTo(2);
+        assertThat(CliRun.of("keys", "create", "--name", "x", "--limit-reset", "hourly", "--config", config.toString()).exit())
                 .isEqualTo(2);
-        assertThat(run("keys", "create", "--name", " ", "--config", config.toString()).exit()).isEqualTo(2);
-        Run unknown = run("keys", "disable", "0".repeat(64), "--config", config.toString());
+        assertThat(CliRun.of("keys", "create", "--name", " ", "--config", config.toString()).exit()).isEqualTo(2);
+        CliRun unknown = CliRun.of("keys", "disable", "0".repeat(64), "--config", config.toString());
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("no key with hash");
         try (Store store = Stores.open(url)) {
