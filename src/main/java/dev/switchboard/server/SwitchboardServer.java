@@ -172,7 +172,7 @@ public final class SwitchboardServer implements AutoCloseable {
         if (health != null) {
             health.listen(gateway.stats(), gateway.cooldowns());
         }
-        StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock);
+        StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock, redis != null);
         StoredResponses responses = new StoredResponses(store, clock, RESPONSES_KEPT);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();

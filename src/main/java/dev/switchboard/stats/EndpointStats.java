@@ -167,11 +167,46 @@ public final class EndpointStats {
                 }
             }
         }
+        return percentiles(merged);
+    }
+
+    /** p50..p99 of a histogram; null when it is empty. */
+    static Percentiles percentiles(Histogram merged) {
         if (merged.getTotalCount() == 0) {
             return null;
         }
         return new Percentiles(merged.getValueAtPercentile(50), merged.getValueAtPercentile(75),
                 merged.getValueAtPercentile(90), merged.getValueAtPercentile(99));
+    }
+
+    // ---- cluster mode: this node's part next to what the shared store holds (see ClusterFigures) ----
+
+    /**
+     * This process's successes and errors of the minutes {@code [from, to]} that the store does not
+     * hold yet: {successes, errors}. Read off the history writer's thread, so a figure can lag a write.
+     */
+    long[] unstoredOutcomes(long from, long to) {
+        long ok = 0;
+        long failed = 0;
+        for (long m = Math.max(from, to - DAY_MINUTES + 1); m <= to; m++) {
+            Counts c = counts.get(slot(m, DAY_MINUTES));
+            if (c != null && c.minute == m) {
+                ok += c.successes.sum() - c.storedSuccesses;
+                failed += c.errors.sum() - c.storedErrors;
+            }
+        }
+        return new long[] {Math.max(0, ok), Math.max(0, failed)};
+    }
+
+    /** This process's own recordings over the last 30 minutes, without what it restored: {@code into} gains them. */
+    void addOwnHistograms(long now, Histogram latencyInto, Histogram throughputInto) {
+        for (long m = now - HISTOGRAM_MINUTES + 1; m <= now; m++) {
+            Histograms h = histograms.get(slot(m, HISTOGRAM_MINUTES));
+            if (h != null && h.minute == m) {
+                latencyInto.add(h.latencyMs);
+                throughputInto.add(h.tokensPerSecond);
+            }
+        }
     }
 
     // ---- history: what the store keeps across restarts ----

@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Live statistics of every endpoint, from Switchboard's own traffic: outcomes of each attempt,
- * time to first token (or to the answer) and throughput. What the endpoints API and, later,
- * routing read. In memory; one node's view.
+ * time to first token (or to the answer) and throughput. What the endpoints API and routing
+ * read. In memory: on a single node the whole truth; in cluster mode this node's part next to every
+ * node's figures read from the shared store ({@link ClusterFigures}). Breakers decide on this node's
+ * own attempts and are shared by their openings.
  */
 public final class LiveStats {
     /** Below this uptime over 5 minutes an endpoint is degraded; below {@link #DOWN} (with enough attempts), down. */
@@ -94,20 +96,84 @@ public final class LiveStats {
     public View view(EndpointId endpoint) {
         EndpointStats s = endpoints.get(endpoint);
         String status = cooldowns.coolingDown(endpoint) ? "cooldown" : breakers.open(endpoint) ? "down" : "ok";
+        ClusterFigures figures = cluster;
+        if (figures != null) {
+            return clusterView(endpoint, s, figures.endpoint(endpoint), status);
+        }
         if (s == null) {
             return new View(null, null, null, null, null, status);
         }
         long now = minute();
-        Double uptime5m = s.uptime(now, 5);
-        if (status.equals("ok") && uptime5m != null) {
-            if (uptime5m < DOWN && s.attempts(now, 5) >= DOWN_MIN_ATTEMPTS) {
-                status = "down";
-            } else if (uptime5m < DEGRADED) {
-                status = "degraded";
+        return new View(s.uptime(now, 5), s.uptime(now, 30), s.uptime(now, EndpointStats.DAY_MINUTES), s.latency(now),
+                s.throughput(now), status(status, s.uptime(now, 5), s.attempts(now, 5)));
+    }
+
+    /** "ok" refined by the last five minutes' uptime: degraded, or down with enough attempts. */
+    private static String status(String status, Double uptime5m, long attempts5m) {
+        if (!status.equals("ok") || uptime5m == null) {
+            return status;
+        }
+        return uptime5m < DOWN && attempts5m >= DOWN_MIN_ATTEMPTS ? "down" : uptime5m < DEGRADED ? "degraded" : status;
+    }
+
+    // ---- cluster mode: every node's figures, from the shared store plus this node's unwritten part ----
+
+    /** Every node's figures as of the store's last read; null on a single node, where memory holds them all. */
+    private volatile ClusterFigures cluster;
+
+    /** The shared store's latest figures (cluster mode): from now on views and routing read cluster-wide ones. */
+    void clusterFigures(ClusterFigures figures) {
+        cluster = figures;
+    }
+
+    private View clusterView(EndpointId endpoint, EndpointStats own, ClusterFigures.Endpoint shared, String status) {
+        if (own == null && shared == null) {
+            return new View(null, null, null, null, null, status);
+        }
+        long now = minute();
+        long[] last5 = outcomes(own, shared, now, 5);
+        long[] day = outcomes(own, null, now, EndpointStats.DAY_MINUTES);
+        if (shared != null) {
+            day[0] += shared.day()[0];
+            day[1] += shared.day()[1];
+        }
+        EndpointStats.Percentiles[] percentiles = clusterPercentiles(own, shared, now);
+        return new View(uptime(last5), uptime(outcomes(own, shared, now, 30)), uptime(day), percentiles[0],
+                percentiles[1], status(status, uptime(last5), last5[0] + last5[1]));
+    }
+
+    /** {successes, errors} of the last {@code minutes}: the store's sums plus what this node has not written yet. */
+    private static long[] outcomes(EndpointStats own, ClusterFigures.Endpoint shared, long now, int minutes) {
+        long[] total = own == null ? new long[2] : own.unstoredOutcomes(now - minutes + 1, now);
+        if (shared != null) {
+            for (long m = now - minutes + 1; m <= now; m++) {
+                long[] stored = shared.minutes().get(m);
+                if (stored != null) {
+                    total[0] += stored[0];
+                    total[1] += stored[1];
+                }
             }
         }
-        return new View(uptime5m, s.uptime(now, 30), s.uptime(now, EndpointStats.DAY_MINUTES), s.latency(now),
-                s.throughput(now), status);
+        return total;
+    }
+
+    /** {latency, throughput} over 30 minutes: this node's own recordings and the other nodes' histograms. */
+    private static EndpointStats.Percentiles[] clusterPercentiles(EndpointStats own, ClusterFigures.Endpoint shared, long now) {
+        Histogram latency = EndpointStats.newHistogram();
+        Histogram throughput = EndpointStats.newHistogram();
+        if (shared != null) {
+            latency.add(shared.latencyMs());
+            throughput.add(shared.tokensPerSecond());
+        }
+        if (own != null) {
+            own.addOwnHistograms(now, latency, throughput);
+        }
+        return new EndpointStats.Percentiles[] {EndpointStats.percentiles(latency), EndpointStats.percentiles(throughput)};
+    }
+
+    private static Double uptime(long[] outcomes) {
+        long total = outcomes[0] + outcomes[1];
+        return total == 0 ? null : 100.0 * outcomes[0] / total;
     }
 
     /** Hours of the recent-uptime history. */
@@ -236,7 +302,14 @@ public final class LiveStats {
         }
         EndpointStats s = endpoints.get(endpoint);
         long now = minute();
-        Recent fresh = s == null ? new Recent(second, null, null) : new Recent(second, s.latency(now), s.throughput(now));
+        ClusterFigures figures = cluster;
+        Recent fresh;
+        if (figures != null) {
+            EndpointStats.Percentiles[] p = clusterPercentiles(s, figures.endpoint(endpoint), now);
+            fresh = new Recent(second, p[0], p[1]);
+        } else {
+            fresh = s == null ? new Recent(second, null, null) : new Recent(second, s.latency(now), s.throughput(now));
+        }
         recent.put(endpoint, fresh);
         return fresh;
     }

@@ -136,6 +136,48 @@ class ClusterTest {
     }
 
     @Test
+    void theEndpointsApiShowsEveryNodesTrafficOnEachNode() {
+        try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start()) {
+            steady.always(fixture(200, "openai/chat_nonstream.json"));
+            flaky.always(fixture(500, "openai/error_401.json"));
+            TestGateway[] nodes = twoNodes("providers:\n" + Upstreams.provider("steady", steady)
+                    + Upstreams.provider("flaky", flaky) + "models:\n" + Upstreams.model("test/model", "steady", "flaky"));
+            try (TestGateway a = nodes[0]; TestGateway b = nodes[1]) {
+                String flakyFirst = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                        + "\"provider\":{\"order\":[\"flaky\",\"steady\"]}}";
+                // A alone: flaky fails twice (below the breaker's minimum), steady answers both times
+                for (int i = 0; i < 2; i++) {
+                    assertThat(a.post("/v1/chat/completions", flakyFirst).statusCode()).isEqualTo(200);
+                }
+                JsonNode steadyOnB = AccountsApi.poll(() -> endpoint(b, "steady"),
+                        e -> e.path("uptime_last_30m").isNumber());
+                assertThat(steadyOnB.path("uptime_last_30m").asDouble()).isEqualTo(100.0);
+                assertThat(steadyOnB.path("latency_last_30m").path("p50").isNumber()).as("A's latencies, on B").isTrue();
+                JsonNode flakyOnB = AccountsApi.poll(() -> endpoint(b, "flaky"), e -> e.path("uptime_last_30m").isNumber());
+                assertThat(flakyOnB.path("uptime_last_30m").asDouble()).isEqualTo(0.0);
+                assertThat(endpoint(a, "steady").path("uptime_last_30m").asDouble()).isEqualTo(100.0);
+
+                // flaky recovers; B's two successes add to A's two failures, on B at once and on A soon after
+                flaky.always(fixture(200, "openai/chat_nonstream.json"));
+                for (int i = 0; i < 2; i++) {
+                    assertThat(b.post("/v1/chat/completions", flakyFirst).statusCode()).isEqualTo(200);
+                }
+                assertThat(endpoint(b, "flaky").path("uptime_last_30m").asDouble()).isEqualTo(50.0);
+                AccountsApi.poll(() -> endpoint(a, "flaky").path("uptime_last_30m").asDouble(), u -> u == 50.0);
+                assertThat(steady.requestCount()).as("B's requests went to flaky").isEqualTo(2);
+            }
+        }
+    }
+
+    private static JsonNode endpoint(TestGateway gateway, String provider) {
+        JsonNode endpoints = Json.parse(gateway.get("/api/v1/models/test/model/endpoints").body())
+                .path("data").path("endpoints");
+        return StreamSupport.stream(endpoints.spliterator(), false)
+                .filter(e -> e.path("tag").asText().startsWith(provider))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void aCooldownStartedOnOneNodeIsRespectedByTheOther() {
         try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream limited = FakeUpstream.start()) {
             steady.always(fixture(200, "openai/chat_nonstream.json"));
@@ -216,11 +258,7 @@ class ClusterTest {
     }
 
     private static String status(TestGateway gateway, String provider) {
-        JsonNode endpoints = Json.parse(gateway.get("/api/v1/models/test/model/endpoints").body())
-                .path("data").path("endpoints");
-        return StreamSupport.stream(endpoints.spliterator(), false)
-                .filter(e -> e.path("tag").asText().startsWith(provider))
-                .findFirst().orElseThrow().path("status").asText();
+        return endpoint(gateway, provider).path("status").asText();
     }
 
     private static ChatCompletion chat(com.openai.client.OpenAIClient client) {
