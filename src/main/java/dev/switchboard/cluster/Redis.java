@@ -115,18 +115,33 @@ public final class Redis implements AutoCloseable {
 
     /** Keys under {@code prefix}, counted by SCAN (never KEYS, which would stall a busy Redis), up to a bound. */
     private static String countKeys(io.lettuce.core.api.sync.RedisCommands<String, String> sync, String prefix) {
-        io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        long[] found = {0};
+        boolean all = scan(sync, prefix + "*", key -> found[0]++);
+        return (all ? "" : "at least ") + found[0] + " keys";
+    }
+
+    /**
+     * Calls {@code each} with the keys under this cluster's prefix that match {@code pattern} (a glob
+     * after the prefix), blocking: for start-up only. False when it stopped at its bound of a
+     * million keys looked at.
+     */
+    public boolean scanKeys(String pattern, Consumer<String> each) {
+        return scan(connection.sync(), key(pattern), each);
+    }
+
+    private static boolean scan(io.lettuce.core.api.sync.RedisCommands<String, String> sync, String match,
+                                Consumer<String> each) {
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(1000);
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        long found = 0;
         for (int pages = 0; pages < 1000; pages++) {
-            io.lettuce.core.KeyScanCursor<String> page = sync.scan(cursor, match);
-            found += page.getKeys().size();
+            io.lettuce.core.KeyScanCursor<String> page = sync.scan(cursor, args);
+            page.getKeys().forEach(each);
             if (page.isFinished()) {
-                return found + " keys";
+                return true;
             }
             cursor = page;
         }
-        return "at least " + found + " keys";
+        return false;
     }
 
     public boolean isConnected() {

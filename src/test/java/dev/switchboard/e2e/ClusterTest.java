@@ -136,6 +136,34 @@ class ClusterTest {
     }
 
     @Test
+    void aNodeStartedAfterABreakerOpenedRespectsIt() {
+        try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start()) {
+            steady.always(fixture(200, "openai/chat_nonstream.json"));
+            flaky.always(fixture(500, "openai/error_401.json"));
+            String yaml = storage() + "providers:\n" + Upstreams.provider("steady", steady)
+                    + Upstreams.provider("flaky", flaky) + "models:\n" + Upstreams.model("test/model", "steady", "flaky");
+            try (TestGateway a = TestGateway.start(yaml)) {
+                String flakyFirst = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                        + "\"provider\":{\"order\":[\"flaky\",\"steady\"]}}";
+                for (int i = 0; i < 5; i++) {
+                    assertThat(a.post("/v1/chat/completions", flakyFirst).statusCode()).isEqualTo(200);
+                }
+                assertThat(flakyStatus(a)).isEqualTo("down");
+                int flakyCalls = flaky.requestCount();
+                try (TestGateway b = TestGateway.start(yaml)) {
+                    assertThat(flakyStatus(b)).as("known from its first moment").isEqualTo("down");
+                    String anyProvider = "{\"model\":\"test/model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                    for (int i = 0; i < 6; i++) {
+                        assertThat(Json.parse(b.post("/v1/chat/completions", anyProvider).body()).path("provider").asText())
+                                .isEqualTo("Steady");
+                    }
+                    assertThat(flaky.requestCount()).isEqualTo(flakyCalls);
+                }
+            }
+        }
+    }
+
+    @Test
     void theEndpointsApiShowsEveryNodesTrafficOnEachNode() {
         try (FakeUpstream steady = FakeUpstream.start(); FakeUpstream flaky = FakeUpstream.start()) {
             steady.always(fixture(200, "openai/chat_nonstream.json"));
