@@ -103,7 +103,20 @@ public final class CatalogFactory {
         return new Provider(new ProviderId(id), s.name() == null ? id : s.name(), protocol,
                 stripTrailingSlash(baseUrl), apiKey, apiVersion, s.headers() == null ? Map.of() : Map.copyOf(s.headers()),
                 dataPolicy(entry, s.dataPolicy()), timeouts(entry, s.timeouts()), disabled == null, disabled,
-                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond(), aws, responsesApi);
+                s.tokensPerSecond() == null ? 0 : s.tokensPerSecond(), aws, responsesApi, maxConnections(entry));
+    }
+
+    /** {@code max_connections}: requests open at once with the provider, per node; at least 1. */
+    private static int maxConnections(Sourced<ProviderSpec> entry) {
+        Integer max = entry.spec().maxConnections();
+        if (max == null) {
+            return Provider.DEFAULT_MAX_CONNECTIONS;
+        }
+        if (max < 1) {
+            throw error(entry, "max_connections", "expected a positive number of connections (default "
+                    + Provider.DEFAULT_MAX_CONNECTIONS + ")");
+        }
+        return max;
     }
 
     /**

@@ -12,14 +12,17 @@ import java.util.Map;
 public record Provider(ProviderId id, String name, Protocol protocol, String baseUrl, String apiKey,
                        String apiVersion, Map<String, String> headers, DataPolicy dataPolicy, Timeouts timeouts,
                        boolean enabled, String disabledReason, double tokensPerSecond,
-                       AwsSettings aws, boolean responsesApi) {
+                       AwsSettings aws, boolean responsesApi, int maxConnections) {
+
+    /** Requests a node keeps open with one provider at most, unless configured: enough for 10,000 streams. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     /** A provider that does not serve the Responses API. */
     public Provider(ProviderId id, String name, Protocol protocol, String baseUrl, String apiKey,
                     String apiVersion, Map<String, String> headers, DataPolicy dataPolicy, Timeouts timeouts,
                     boolean enabled, String disabledReason, double tokensPerSecond, AwsSettings aws) {
         this(id, name, protocol, baseUrl, apiKey, apiVersion, headers, dataPolicy, timeouts, enabled, disabledReason,
-                tokensPerSecond, aws, false);
+                tokensPerSecond, aws, false, DEFAULT_MAX_CONNECTIONS);
     }
 
     @Override

@@ -54,7 +54,8 @@ final class SpecMerger {
                 or(user.enabled(), base.enabled()),
                 or(user.tokensPerSecond(), base.tokensPerSecond()),
                 aws(base.aws(), user.aws()),
-                or(user.responsesApi(), base.responsesApi()));
+                or(user.responsesApi(), base.responsesApi()),
+                or(user.maxConnections(), base.maxConnections()));
     }
 
     static AwsSpec aws(AwsSpec base, AwsSpec user) {

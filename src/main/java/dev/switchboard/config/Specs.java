@@ -54,7 +54,7 @@ public final class Specs {
     public record ProviderSpec(String id, String name, String protocol, String baseUrl, String apiKey,
                                String apiVersion, Map<String, String> headers, DataPolicySpec dataPolicy,
                                TimeoutsSpec timeouts, Boolean enabled, Double tokensPerSecond, AwsSpec aws,
-                               Boolean responsesApi) {
+                               Boolean responsesApi, Integer maxConnections) {
     }
 
     /** Amazon Bedrock's region and SigV4 credentials (protocol bedrock only). */

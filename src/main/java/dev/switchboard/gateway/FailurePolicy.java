@@ -102,6 +102,12 @@ final class FailurePolicy {
             return new GatewayError(429, "rate_limit_error", "Rate limited by every provider: " + summary, null,
                     metadata, Map.of("Retry-After", seconds));
         }
+        if (attempts.stream().allMatch(a -> a.failure() instanceof UpstreamFailure.AtCapacity)) {
+            return new GatewayError(503, "service_unavailable", "Switchboard is at its connection limit for "
+                    + (attempts.size() == 1 ? "this provider" : "every provider of this model")
+                    + " (providers[].max_connections); retry shortly: " + summary, null, metadata,
+                    Map.of("Retry-After", "1"));
+        }
         if (attempts.stream().allMatch(a -> a.failure() instanceof UpstreamFailure.TimedOut)) {
             return new GatewayError(504, "timeout_error", summary, null, metadata, null);
         }

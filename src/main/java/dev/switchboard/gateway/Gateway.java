@@ -10,6 +10,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
+import dev.switchboard.providers.ConnectionLeases;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingSignals;
@@ -204,6 +205,9 @@ public final class Gateway {
      * apart) or the request itself was at fault (a 4xx other than a key or model problem).
      */
     void recordFailure(Endpoint endpoint, UpstreamFailure failure) {
+        if (failure instanceof UpstreamFailure.AtCapacity) {
+            return; // our own connection limit: nothing was asked of the provider
+        }
         if (failure instanceof UpstreamFailure.ErrorStatus error) {
             if (error.status() == 429) {
                 stats.rateLimited(endpoint.id());
@@ -214,6 +218,13 @@ public final class Gateway {
             }
         }
         stats.error(endpoint.id());
+    }
+
+    /** Upstream exchanges open per provider, shared by every event loop's HTTP client. */
+    private final ConnectionLeases upstreamLeases = new ConnectionLeases();
+
+    public ConnectionLeases upstreamLeases() {
+        return upstreamLeases;
     }
 
     /** Live per-endpoint statistics from this node's traffic. */

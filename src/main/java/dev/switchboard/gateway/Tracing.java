@@ -205,6 +205,7 @@ public final class Tracing {
         return switch (failure) {
             case UpstreamFailure.ErrorStatus e -> Integer.toString(e.status());
             case UpstreamFailure.NotReached e -> "not_reached";
+            case UpstreamFailure.AtCapacity e -> "at_capacity";
             case UpstreamFailure.TimedOut e -> "timeout";
             case UpstreamFailure.InvalidResponse e -> "invalid_response";
             case UpstreamFailure.StreamBroken e -> "stream_broken";

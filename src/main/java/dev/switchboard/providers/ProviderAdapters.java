@@ -27,8 +27,8 @@ public final class ProviderAdapters {
     private final UpstreamHttp http;
     private final Map<Protocol, ProviderAdapter> adapters = new EnumMap<>(Protocol.class);
 
-    public ProviderAdapters(Vertx vertx, Clock clock) {
-        this.http = new UpstreamHttp(vertx);
+    public ProviderAdapters(Vertx vertx, Clock clock, ConnectionLeases leases) {
+        this.http = new UpstreamHttp(vertx, leases);
         OpenAiAdapter openAi = new OpenAiAdapter(http, clock);
         adapters.put(Protocol.OPENAI, openAi);
         adapters.put(Protocol.AZURE, openAi);
@@ -40,7 +40,7 @@ public final class ProviderAdapters {
 
     /** As above, with {@code replaced} adapters in place of the built-in ones (tests: an adapter that fails in a given way). */
     public ProviderAdapters(Vertx vertx, Clock clock, Map<Protocol, ProviderAdapter> replaced) {
-        this(vertx, clock);
+        this(vertx, clock, new ConnectionLeases());
         adapters.putAll(replaced);
     }
 

@@ -35,6 +35,21 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
         }
     }
 
+    /**
+     * Switchboard already has the provider's {@code max_connections} exchanges open: the request was
+     * not sent. Our limit, not the provider's failure: another endpoint may be tried, and the
+     * provider's health is not touched.
+     */
+    public static final class AtCapacity extends UpstreamFailure {
+        public AtCapacity(EndpointId endpoint, String message) {
+            super(endpoint, message, null);
+        }
+
+        public int status() {
+            return 503;
+        }
+    }
+
     /** No response, or no first token, or no bytes for too long. */
     public static final class TimedOut extends UpstreamFailure {
         public TimedOut(EndpointId endpoint, String message) {

@@ -47,7 +47,7 @@ final class EdgeVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        adapters = new ProviderAdapters(vertx, clock);
+        adapters = new ProviderAdapters(vertx, clock, gateway.upstreamLeases());
         connections = new ClientConnections(vertx, connectionBudget, settings.headerTimeoutMs(), settings.idleTimeoutMs());
         HttpEdge edge = new HttpEdge(gateway, adapters, vertx, settings, connections, ready, observability, ui, responses);
         HttpServerOptions options = new HttpServerOptions()

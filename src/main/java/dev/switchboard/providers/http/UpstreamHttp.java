@@ -2,6 +2,7 @@ package dev.switchboard.providers.http;
 
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.ProviderId;
+import dev.switchboard.providers.ConnectionLeases;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import io.netty.channel.ConnectTimeoutException;
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class UpstreamHttp {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
+    /** Connections per upstream host and event loop: above any sane max_connections, so the leases are the limit. */
+    static final int POOL_PER_HOST = 100_000;
+    private final ConnectionLeases leases;
     private final HttpClientAgent plain;
     private final HttpClientAgent tls;
     /** Parsed upstream URLs; this instance lives on one event loop, so a plain map is safe. */
@@ -51,8 +55,11 @@ public final class UpstreamHttp {
         }
     }
 
-    public UpstreamHttp(Vertx vertx) {
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(1_024).setHttp2MaxSize(16).setMaxWaitQueueSize(-1);
+    public UpstreamHttp(Vertx vertx, ConnectionLeases leases) {
+        this.leases = leases;
+        // the pool itself never makes a request wait: ConnectionLeases bounds each provider, and
+        // refuses at once, before a request would queue here
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(POOL_PER_HOST).setHttp2MaxSize(16).setMaxWaitQueueSize(-1);
         this.plain = vertx.httpClientBuilder()
                 .with(common().setProtocolVersion(HttpVersion.HTTP_1_1))
                 .with(pool)
@@ -121,9 +128,23 @@ public final class UpstreamHttp {
                 .setConnectTimeout(call.within(connectTimeoutMs))
                 .setIdleTimeout(call.within(idleTimeoutMs));
         HttpClientAgent agent = target.ssl() ? tls : plain;
+        int max = call.endpoint().provider().maxConnections();
+        ConnectionLeases.Lease lease = leases.tryAcquire(endpoint.provider(), max);
+        if (lease == null) {
+            return Future.failedFuture(new UpstreamFailure.AtCapacity(endpoint, "Switchboard already has " + max
+                    + " requests open with provider " + endpoint.provider() + " (its max_connections); not sent"));
+        }
         return agent.request(options)
                 .recover(t -> Future.failedFuture(failure(endpoint, t, "connecting")))
-                .compose(request -> send(call, request, body));
+                .compose(request -> send(call, request, body))
+                .andThen(sent -> {
+                    if (sent.succeeded()) {
+                        // completes when the answer is read to its end, and fails on a reset or a broken connection
+                        sent.result().end().onComplete(ended -> lease.release());
+                    } else {
+                        lease.release();
+                    }
+                });
     }
 
     private static Future<HttpClientResponse> send(UpstreamCall call, HttpClientRequest request, Buffer body) {

@@ -56,7 +56,7 @@ class ResponsesAdapterTest {
     void start() {
         upstream = FakeUpstream.start();
         vertx = Vertx.vertx();
-        http = new UpstreamHttp(vertx);
+        http = new UpstreamHttp(vertx, new dev.switchboard.providers.ConnectionLeases());
         adapter = new OpenAiAdapter(http, CLOCK);
         String root = "http://127.0.0.1:" + upstream.port();
         String yaml = """
