@@ -285,7 +285,8 @@ public final class CatalogFactory {
                 price(entry, at + ".request", spec.request(), base.request()),
                 price(entry, at + ".image", spec.image(), base.image()),
                 price(entry, at + ".web_search", spec.webSearch(), base.webSearch()),
-                price(entry, at + ".internal_reasoning", spec.internalReasoning(), base.internalReasoning()));
+                price(entry, at + ".internal_reasoning", spec.internalReasoning(), base.internalReasoning()),
+                price(entry, at + ".input_cache_write_1h", spec.inputCacheWrite1h(), base.inputCacheWrite1h()));
     }
 
     private static BigDecimal price(Sourced<?> entry, String field, BigDecimal value, BigDecimal base) {

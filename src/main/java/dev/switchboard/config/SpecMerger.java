@@ -94,7 +94,8 @@ final class SpecMerger {
                 or(user.request(), base.request()),
                 or(user.image(), base.image()),
                 or(user.webSearch(), base.webSearch()),
-                or(user.internalReasoning(), base.internalReasoning()));
+                or(user.internalReasoning(), base.internalReasoning()),
+                or(user.inputCacheWrite1h(), base.inputCacheWrite1h()));
     }
 
     /** Endpoints merge by provider: the user's entry for a provider overrides the built-in one field by field. */

@@ -73,10 +73,22 @@ public final class Specs {
                             List<String> supportedParameters, List<EndpointSpec> endpoints) {
     }
 
-    /** USD per million tokens for token prices; USD per unit for request, image and web_search. */
+    /**
+     * USD per million tokens for token prices; USD per unit for request, image and web_search.
+     * {@code input_cache_write_1h} is OpenRouter's name (snake case alone would write {@code input_cache_write1h}).
+     */
     public record PricingSpec(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
                               BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image,
-                              BigDecimal webSearch, BigDecimal internalReasoning) {
+                              BigDecimal webSearch, BigDecimal internalReasoning,
+                              @com.fasterxml.jackson.annotation.JsonProperty("input_cache_write_1h")
+                              BigDecimal inputCacheWrite1h) {
+
+        /** Prices without a separate 1-hour cache-write price. */
+        public PricingSpec(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
+                           BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image,
+                           BigDecimal webSearch, BigDecimal internalReasoning) {
+            this(prompt, completion, inputCacheRead, inputCacheWrite, request, image, webSearch, internalReasoning, null);
+        }
     }
 
     public record EndpointSpec(String provider, String upstreamModel, Long contextLength, Long maxOutputTokens,
