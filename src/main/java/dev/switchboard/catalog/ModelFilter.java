@@ -12,7 +12,7 @@ import java.util.Set;
  * @param supportedParameters the model supports every one of them
  * @param inputModalities     the model accepts every one of them
  * @param outputModalities    the model produces at least one of them (empty: any output, OpenRouter's "all")
- * @param category            a use-case category; Switchboard's catalog has none, so a category matches no model
+ * @param category            a use-case category the model is tagged with ({@code categories} in the configuration)
  * @param text                part of the id or the name, any case
  * @param authors             author slugs (the part of the id before the slash)
  * @param providers           provider slugs or names: the model has an enabled endpoint on one of them
@@ -40,10 +40,8 @@ public record ModelFilter(Set<String> supportedParameters, Set<String> inputModa
     }
 
     public boolean matches(Model m) {
-        if (category != null) {
-            return false;
-        }
-        return m.supportedParameters().containsAll(supportedParameters)
+        return (category == null || m.categories().contains(category))
+                && m.supportedParameters().containsAll(supportedParameters)
                 && m.inputModalities().containsAll(inputModalities)
                 && (outputModalities.isEmpty() || m.outputModalities().stream().anyMatch(outputModalities::contains))
                 && (text == null || m.id().value().contains(text) || m.name().toLowerCase(Locale.ROOT).contains(text))

@@ -70,7 +70,16 @@ public final class Specs {
     public record ModelSpec(String id, String name, List<String> aliases, String created, String description,
                             Long contextLength, Long maxOutputTokens, List<String> inputModalities,
                             List<String> outputModalities, String tokenizer, PricingSpec pricing,
-                            List<String> supportedParameters, List<EndpointSpec> endpoints) {
+                            List<String> supportedParameters, List<EndpointSpec> endpoints, List<String> categories) {
+
+        /** A model without use-case categories. */
+        public ModelSpec(String id, String name, List<String> aliases, String created, String description,
+                         Long contextLength, Long maxOutputTokens, List<String> inputModalities,
+                         List<String> outputModalities, String tokenizer, PricingSpec pricing,
+                         List<String> supportedParameters, List<EndpointSpec> endpoints) {
+            this(id, name, aliases, created, description, contextLength, maxOutputTokens, inputModalities,
+                    outputModalities, tokenizer, pricing, supportedParameters, endpoints, null);
+        }
     }
 
     /**

@@ -19,9 +19,6 @@ import java.util.function.Function;
  * {@code region}, the benchmark indices, ...) are ignored, like unknown ones.
  */
 record ModelListQuery(ModelFilter filter, int offset, Integer limit) {
-    /** OpenRouter's enum of use cases (parameter {@code category}). */
-    static final Set<String> CATEGORIES = Set.of("programming", "roleplay", "marketing", "marketing/seo", "technology",
-            "science", "translation", "legal", "finance", "health", "trivia", "academia");
     static final Set<String> INPUT_MODALITIES = Set.of("text", "image", "audio", "file", "video");
     static final Set<String> OUTPUT_MODALITIES = Set.of("text", "image", "audio", "embeddings");
     static final int MAX_LIMIT = 1000;
@@ -89,9 +86,9 @@ record ModelListQuery(ModelFilter filter, int offset, Integer limit) {
             return null;
         }
         String category = value.strip().toLowerCase(Locale.ROOT);
-        if (!CATEGORIES.contains(category)) {
+        if (!Model.CATEGORIES.contains(category)) {
             throw GatewayError.badRequest("category", "category: unknown category \"" + value + "\" (expected one of "
-                    + String.join(", ", CATEGORIES.stream().sorted().toList()) + ")");
+                    + String.join(", ", Model.CATEGORIES.stream().sorted().toList()) + ")");
         }
         return category;
     }

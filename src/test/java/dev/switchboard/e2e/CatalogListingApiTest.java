@@ -47,6 +47,7 @@ class CatalogListingApiTest {
                     output_modalities: [text]
                     pricing: { prompt: 1, completion: 2 }
                     supported_parameters: [tools, response_format, temperature]
+                    categories: [programming, Technology]
                     endpoints: [ { provider: vault, upstream_model: echo } ]
                   - id: test/plain
                     name: "Plain Model"
@@ -114,8 +115,10 @@ class CatalogListingApiTest {
     }
 
     @Test
-    void aDocumentedCategoryMatchesNothingForTheCatalogHasNoCategories() {
-        assertThat(ids("/api/v1/models?category=programming")).isEmpty();
+    void categoryKeepsTheModelsTaggedWithIt() {
+        assertThat(ids("/api/v1/models?category=programming")).containsExactly("test/tooled");
+        assertThat(ids("/api/v1/models?category=technology")).containsExactly("test/tooled");
+        assertThat(ids("/api/v1/models?category=legal")).as("documented, but no model has it").isEmpty();
     }
 
     @Test
