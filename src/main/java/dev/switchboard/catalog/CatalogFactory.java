@@ -262,7 +262,23 @@ public final class CatalogFactory {
         return new Model(modelId, s.name() == null ? id : s.name(), s.aliases() == null ? List.of() : List.copyOf(s.aliases()),
                 created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
                 modalities(s.inputModalities()), modalities(s.outputModalities()), s.tokenizer(), pricing, parameters,
-                List.copyOf(endpoints));
+                List.copyOf(endpoints), categories(entry, s.categories()));
+    }
+
+    private static Set<String> categories(Sourced<?> entry, List<String> values) {
+        if (values == null) {
+            return Set.of();
+        }
+        Set<String> categories = new HashSet<>();
+        for (String value : values) {
+            String category = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+            if (!Model.CATEGORIES.contains(category)) {
+                throw error(entry, "categories", "expected OpenRouter's categories: "
+                        + String.join(", ", Model.CATEGORIES.stream().sorted().toList()) + " (got \"" + value + "\")");
+            }
+            categories.add(category);
+        }
+        return Set.copyOf(categories);
     }
 
     private static Endpoint endpoint(Sourced<EndpointSpec> entry, ModelId model, Provider provider, long modelContext,
@@ -298,7 +314,8 @@ public final class CatalogFactory {
                 price(entry, at + ".request", spec.request(), base.request()),
                 price(entry, at + ".image", spec.image(), base.image()),
                 price(entry, at + ".web_search", spec.webSearch(), base.webSearch()),
-                price(entry, at + ".internal_reasoning", spec.internalReasoning(), base.internalReasoning()));
+                price(entry, at + ".internal_reasoning", spec.internalReasoning(), base.internalReasoning()),
+                price(entry, at + ".input_cache_write_1h", spec.inputCacheWrite1h(), base.inputCacheWrite1h()));
     }
 
     private static BigDecimal price(Sourced<?> entry, String field, BigDecimal value, BigDecimal base) {

@@ -5,15 +5,22 @@ import java.util.Objects;
 
 /**
  * List prices in USD: per million tokens for {@code prompt}, {@code completion},
- * {@code inputCacheRead}, {@code inputCacheWrite} and {@code internalReasoning}; per unit for
- * {@code request}, {@code image} and {@code webSearch}. Optional prices are null when not charged
- * separately (cache reads then cost the prompt price, reasoning the completion price).
+ * {@code inputCacheRead}, {@code inputCacheWrite} (the default, 5-minute cache), {@code inputCacheWrite1h}
+ * (Anthropic's 1-hour cache) and {@code internalReasoning}; per unit for {@code request}, {@code image} and
+ * {@code webSearch}. Optional prices are null when not charged separately (cache reads then cost the
+ * prompt price, reasoning the completion price).
  */
 public record Pricing(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
                       BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image, BigDecimal webSearch,
-                      BigDecimal internalReasoning) {
+                      BigDecimal internalReasoning, BigDecimal inputCacheWrite1h) {
 
     public static final Pricing FREE = new Pricing(BigDecimal.ZERO, BigDecimal.ZERO, null, null, null, null, null, null);
+
+    /** Prices without a separate 1-hour cache-write price. */
+    public Pricing(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead, BigDecimal inputCacheWrite,
+                   BigDecimal request, BigDecimal image, BigDecimal webSearch, BigDecimal internalReasoning) {
+        this(prompt, completion, inputCacheRead, inputCacheWrite, request, image, webSearch, internalReasoning, null);
+    }
 
     public Pricing {
         Objects.requireNonNull(prompt, "prompt");

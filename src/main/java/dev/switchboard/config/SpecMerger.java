@@ -80,7 +80,8 @@ final class SpecMerger {
                 or(user.tokenizer(), base.tokenizer()),
                 pricing(base.pricing(), user.pricing()),
                 or(user.supportedParameters(), base.supportedParameters()),
-                endpoints);
+                endpoints,
+                or(user.categories(), base.categories()));
     }
 
     static PricingSpec pricing(PricingSpec base, PricingSpec user) {
@@ -95,7 +96,8 @@ final class SpecMerger {
                 or(user.request(), base.request()),
                 or(user.image(), base.image()),
                 or(user.webSearch(), base.webSearch()),
-                or(user.internalReasoning(), base.internalReasoning()));
+                or(user.internalReasoning(), base.internalReasoning()),
+                or(user.inputCacheWrite1h(), base.inputCacheWrite1h()));
     }
 
     /** Endpoints merge by provider: the user's entry for a provider overrides the built-in one field by field. */

@@ -70,13 +70,34 @@ public final class Specs {
     public record ModelSpec(String id, String name, List<String> aliases, String created, String description,
                             Long contextLength, Long maxOutputTokens, List<String> inputModalities,
                             List<String> outputModalities, String tokenizer, PricingSpec pricing,
-                            List<String> supportedParameters, List<EndpointSpec> endpoints) {
+                            List<String> supportedParameters, List<EndpointSpec> endpoints, List<String> categories) {
+
+        /** A model without use-case categories. */
+        public ModelSpec(String id, String name, List<String> aliases, String created, String description,
+                         Long contextLength, Long maxOutputTokens, List<String> inputModalities,
+                         List<String> outputModalities, String tokenizer, PricingSpec pricing,
+                         List<String> supportedParameters, List<EndpointSpec> endpoints) {
+            this(id, name, aliases, created, description, contextLength, maxOutputTokens, inputModalities,
+                    outputModalities, tokenizer, pricing, supportedParameters, endpoints, null);
+        }
     }
 
-    /** USD per million tokens for token prices; USD per unit for request, image and web_search. */
+    /**
+     * USD per million tokens for token prices; USD per unit for request, image and web_search.
+     * {@code input_cache_write_1h} is OpenRouter's name (snake case alone would write {@code input_cache_write1h}).
+     */
     public record PricingSpec(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
                               BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image,
-                              BigDecimal webSearch, BigDecimal internalReasoning) {
+                              BigDecimal webSearch, BigDecimal internalReasoning,
+                              @com.fasterxml.jackson.annotation.JsonProperty("input_cache_write_1h")
+                              BigDecimal inputCacheWrite1h) {
+
+        /** Prices without a separate 1-hour cache-write price. */
+        public PricingSpec(BigDecimal prompt, BigDecimal completion, BigDecimal inputCacheRead,
+                           BigDecimal inputCacheWrite, BigDecimal request, BigDecimal image,
+                           BigDecimal webSearch, BigDecimal internalReasoning) {
+            this(prompt, completion, inputCacheRead, inputCacheWrite, request, image, webSearch, internalReasoning, null);
+        }
     }
 
     public record EndpointSpec(String provider, String upstreamModel, Long contextLength, Long maxOutputTokens,

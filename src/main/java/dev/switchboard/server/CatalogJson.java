@@ -68,12 +68,13 @@ final class CatalogJson {
         return node;
     }
 
-    /** {p50, p75, p90, p99}, or null without data. */
+    /** {p50, p75, p90, p99} and, beside OpenRouter's fields, the window's {min, max, avg}; null without data. */
     private static JsonNode percentiles(EndpointStats.Percentiles p) {
         if (p == null) {
             return NullNode.getInstance();
         }
-        return Json.object().put("p50", p.p50()).put("p75", p.p75()).put("p90", p.p90()).put("p99", p.p99());
+        return Json.object().put("p50", p.p50()).put("p75", p.p75()).put("p90", p.p90()).put("p99", p.p99())
+                .put("min", p.min()).put("max", p.max()).put("avg", Math.round(p.mean() * 10) / 10.0);
     }
 
     static ObjectNode endpoints(Model m, LiveStats stats) {
@@ -167,6 +168,9 @@ final class CatalogJson {
         }
         if (p.inputCacheWrite() != null) {
             node.put("input_cache_write", CostCalculator.perToken(p.inputCacheWrite()));
+        }
+        if (p.inputCacheWrite1h() != null) {
+            node.put("input_cache_write_1h", CostCalculator.perToken(p.inputCacheWrite1h()));
         }
         return node;
     }

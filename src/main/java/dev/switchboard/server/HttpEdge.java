@@ -50,6 +50,7 @@ final class HttpEdge {
     private final Observability observability;
     private final UiRoutes uiRoutes;
     private final ResponsesRoutes responsesRoutes;
+    private final CatalogRoutes catalogRoutes;
     private final RouteTable routes;
     private final ClientConnections connections;
     private final CrossOrigin crossOrigin;
@@ -71,6 +72,7 @@ final class HttpEdge {
         this.maxBodyBytes = maxBodyBytes;
         this.ready = ready;
         this.responsesRoutes = new ResponsesRoutes(this, inferenceRoutes, responses, gateway.catalog());
+        this.catalogRoutes = new CatalogRoutes(gateway::catalog);
         this.routes = new RouteTable(routes());
     }
 
@@ -139,8 +141,10 @@ final class HttpEdge {
                 Route.delete("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::delete),
                 Route.get("/v1/responses/{id}/input_items", Access.INFERENCE, responsesRoutes::inputItems),
                 Route.post("/v1/embeddings", Access.INFERENCE, inferenceRoutes::embeddings),
-                Route.get("/v1/models", Access.OPEN, call -> sendJson(call.request().response(), 200,
-                        CatalogJson.list(gateway.catalog().listedModels()))),
+                Route.get("/v1/models", Access.OPEN, catalogRoutes::list),
+                Route.get("/v1/models/count", Access.OPEN, catalogRoutes::count),
+                Route.get("/v1/models/user", Access.INFERENCE, catalogRoutes::forCaller),
+                Route.get("/v1/providers", Access.OPEN, catalogRoutes::providers),
                 Route.get("/v1/models/{author}/{slug}", Access.OPEN, call -> sendJson(call.request().response(), 200,
                         CatalogJson.model(listedModel(call)))),
                 Route.get("/v1/models/{author}/{slug}/endpoints", Access.OPEN, call -> sendJson(call.request().response(),

@@ -147,8 +147,11 @@ public final class EndpointStats {
         return percentiles(now, false);
     }
 
-    /** p50, p75, p90 and p99 of a window. */
-    public record Percentiles(long p50, long p75, long p90, long p99) {
+    /**
+     * p50, p75, p90 and p99 of a window, with its smallest and largest value and its mean (ZenMux's
+     * min / max / average), all within the histograms' 1% precision.
+     */
+    public record Percentiles(long p50, long p75, long p90, long p99, long min, long max, double mean) {
         /** The value at 50, 75, 90 or 99; the nearest of them for other percentiles. */
         public long at(int percentile) {
             return percentile <= 50 ? p50 : percentile <= 75 ? p75 : percentile <= 90 ? p90 : p99;
@@ -176,7 +179,8 @@ public final class EndpointStats {
             return null;
         }
         return new Percentiles(merged.getValueAtPercentile(50), merged.getValueAtPercentile(75),
-                merged.getValueAtPercentile(90), merged.getValueAtPercentile(99));
+                merged.getValueAtPercentile(90), merged.getValueAtPercentile(99), merged.getMinValue(),
+                merged.getMaxValue(), merged.getMean());
     }
 
     // ---- cluster mode: this node's part next to what the shared store holds (see ClusterFigures) ----

@@ -231,6 +231,22 @@ class ConfigErrorsTest {
                               - provider: demo
                                 pricing: { prompt: -1 }
                         """, 6, "models[0].endpoints[0].pricing.prompt", "expected a price of 0 or more (USD)"),
+                arguments("unknown category", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            categories: [programming, cooking]
+                            endpoints: [{ provider: demo }]
+                        """, 4, "models[0].categories", "expected OpenRouter's categories"),
+                arguments("negative 1-hour cache-write price", """
+                        models:
+                          - id: acme/widget
+                            context_length: 10
+                            pricing:
+                              prompt: 1
+                              input_cache_write_1h: -2
+                            endpoints: [{ provider: demo }]
+                        """, 6, "models[0].pricing.input_cache_write_1h", "expected a price of 0 or more (USD)"),
                 arguments("model without endpoints", """
                         models:
                           - id: acme/widget

@@ -3,7 +3,6 @@ package dev.switchboard.server.ui;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.DataPolicy;
-import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.protocol.Json;
@@ -16,26 +15,19 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.TreeSet;
 
-/** One model's page: its prices and limits, its providers with live stats, its usage, how to call it. */
+/** One model's page: its prices and limits, its providers with live stats ({@link ProviderTable}), its usage, how to call it. */
 final class ModelPage {
     /** Days of the "tokens processed per day" chart. */
     static final int USAGE_DAYS = 30;
-
-    record HourCell(String level, String title) {
-    }
-
-    record ProviderRow(String name, String slug, String status, String context, String maxOutput, String input,
-                       String output, String latency, String throughput, String uptime30m, String dataPolicy,
-                       List<HourCell> uptimeHours) {
-    }
 
     record CodeSample(String id, String label, String code) {
     }
 
     record View(String id, String name, String created, String context, String input, String output,
-                String cacheRead, String webSearch, String description, List<ProviderRow> providers,
+                String cacheRead, String webSearch, String description, List<ProviderTable.Row> providers,
                 List<String> parameters, String tokensChart, long tokensTotal, List<CodeSample> samples,
-                List<String> examplePrompts) {
+                List<String> examplePrompts,
+                List<ProtocolSamples.Protocol> protocols) {
 
         /** The playground with this model chosen and, unless null, {@code prompt} written. */
         String playgroundHref(String prompt) {
@@ -54,7 +46,7 @@ final class ModelPage {
 
     static View build(Model m, LiveStats stats, List<ActivityRow> activity, long today, String baseUrl) {
         Pricing p = m.pricing();
-        List<ProviderRow> providers = m.enabledEndpoints().stream().map(e -> provider(e, stats)).toList();
+        List<ProviderTable.Row> providers = ProviderTable.rows(m, stats);
         long[] prompt = new long[USAGE_DAYS];
         long[] completion = new long[USAGE_DAYS];
         long from = today - USAGE_DAYS + 1;
@@ -72,28 +64,8 @@ final class ModelPage {
                 Formats.usd(p.prompt()), Formats.usd(p.completion()), Formats.usd(p.inputCacheRead()),
                 Formats.usd(p.webSearch()), m.description() == null ? "" : m.description(), providers,
                 List.copyOf(new TreeSet<>(m.supportedParameters())), tokensChart(from, prompt, completion), total,
-                samples(baseUrl, m.id().value()), EXAMPLE_PROMPTS);
-    }
-
-    private static ProviderRow provider(Endpoint e, LiveStats stats) {
-        LiveStats.View live = stats.view(e.id());
-        List<HourCell> hours = stats.uptimeHourly(e.id()).stream().map(ModelPage::hourCell).toList();
-        return new ProviderRow(e.provider().name(), e.provider().id().value(), live.status(),
-                Formats.tokens(e.contextLength()),
-                e.maxOutputTokens() == null ? "—" : Formats.tokens(e.maxOutputTokens()),
-                Formats.usd(e.pricing().prompt()), Formats.usd(e.pricing().completion()),
-                Formats.seconds(live.latency30m() == null ? null : live.latency30m().p50()),
-                Formats.tokensPerSecond(live.throughput30m() == null ? null : live.throughput30m().p50()),
-                Formats.percent(live.uptime30m()), dataPolicy(e.provider().dataPolicy()), hours);
-    }
-
-    private static HourCell hourCell(LiveStats.HourUptime h) {
-        String when = Formats.dateTime(h.hourStartMillis());
-        if (h.uptime() == null) {
-            return new HourCell("none", when + ": no requests");
-        }
-        String level = h.uptime() >= 99 ? "good" : h.uptime() >= 90 ? "fair" : "poor";
-        return new HourCell(level, when + ": " + Formats.percent(h.uptime()) + " uptime");
+                samples(baseUrl, m.id().value()), EXAMPLE_PROMPTS,
+                ProtocolSamples.of(baseUrl, m.id().value()));
     }
 
     static String dataPolicy(DataPolicy policy) {
