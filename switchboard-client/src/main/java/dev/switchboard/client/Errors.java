@@ -24,7 +24,7 @@ final class Errors {
         String type = Json.text(error, "type");
         Duration retryAfter = headers.firstValue("retry-after").map(v -> retryAfter(v, clock)).orElse(null);
         ErrorDetails details = new ErrorDetails(status, type == null ? defaultType(status) : type, message,
-                metadata(error), headers.firstValue("x-generation-id").orElse(null), retryAfter, false);
+                Json.text(error, "param"), metadata(error), headers.firstValue("x-generation-id").orElse(null), retryAfter, false);
         return of(details, null);
     }
 
@@ -39,7 +39,7 @@ final class Errors {
         String message = Json.text(error, "message");
         String type = Json.text(error, "type");
         ErrorDetails details = new ErrorDetails(status, type == null ? defaultType(status) : type,
-                message == null ? "the stream ended with an error" : message, metadata(error),
+                message == null ? "the stream ended with an error" : message, null, metadata(error),
                 Json.text(chunk, "id"), null, true);
         return of(details, null);
     }

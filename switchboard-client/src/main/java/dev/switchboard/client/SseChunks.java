@@ -33,7 +33,7 @@ final class SseChunks extends Spliterators.AbstractSpliterator<ChatChunk> {
         if (data == null) {
             done = true;
             throw new ConnectionFailedException(new ErrorDetails(0, "connection_error",
-                    "the stream ended before [DONE]", Json.MAPPER.createObjectNode(), null, null, true), null);
+                    "the stream ended before [DONE]", null, Json.MAPPER.createObjectNode(), null, null, true), null);
         }
         if (data.equals(DONE)) {
             done = true;
@@ -43,7 +43,7 @@ final class SseChunks extends Spliterators.AbstractSpliterator<ChatChunk> {
         if (!chunk.isObject()) {
             done = true;
             throw new ConnectionFailedException(new ErrorDetails(0, "connection_error",
-                    "not a JSON chunk in the stream: " + data, Json.MAPPER.createObjectNode(), null, null, true), null);
+                    "not a JSON chunk in the stream: " + data, null, Json.MAPPER.createObjectNode(), null, null, true), null);
         }
         if (chunk.hasNonNull("error")) {
             done = true;

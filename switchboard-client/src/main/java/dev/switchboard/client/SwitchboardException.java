@@ -33,6 +33,11 @@ public abstract sealed class SwitchboardException extends RuntimeException
         return details.type();
     }
 
+    /** The request member the error is about ({@code messages[2].role}), when the gateway named one. */
+    public Optional<String> param() {
+        return Optional.ofNullable(details.param());
+    }
+
     /** The error's {@code metadata} (e.g. {@code attempts}); an empty object when it had none. */
     public JsonNode metadata() {
         return details.metadata();

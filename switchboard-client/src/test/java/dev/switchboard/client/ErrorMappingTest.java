@@ -67,13 +67,14 @@ class ErrorMappingTest {
     @Test
     void carriesMetadataTheGenerationIdAndRetryAfter() {
         server.enqueue(Reply.json(503, """
-                {"error":{"code":503,"message":"no endpoint is available","type":"upstream_error",
+                {"error":{"code":503,"message":"no endpoint is available","type":"upstream_error","param":"provider.only",
                  "metadata":{"attempts":[{"provider":"alpha","status":429,"message":"busy"}]}}}""",
                 Map.of("x-generation-id", "gen-42", "retry-after", "2")));
 
         assertThatThrownBy(() -> client.run("m", "hello")).isInstanceOfSatisfying(UpstreamException.class, e -> {
             assertThat(e.metadata().at("/attempts/0/provider").asText()).isEqualTo("alpha");
             assertThat(e.generationId()).hasValue("gen-42");
+            assertThat(e.param()).hasValue("provider.only");
             assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(2));
             assertThat(e.isRetryable()).isTrue();
         });
