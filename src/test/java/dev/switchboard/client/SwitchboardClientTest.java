@@ -1,6 +1,7 @@
 package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.client.example.Example;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.Fixtures;
@@ -11,8 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -271,6 +275,22 @@ class SwitchboardClientTest {
                 assertThat(m.completionPrice()).isEqualByComparingTo("0.000002");
             });
         }
+    }
+
+    @Test
+    void theReadmeExampleRunsAgainstTheGateway() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        try (SwitchboardClient client = client(key)) {
+            Example.demo(client, ECHO, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        }
+
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines().toList())
+                .startsWith("Hello, Switchboard!", "What does an LLM gateway do?")
+                .contains("Stream this back to me.")
+                .anyMatch(line -> line.startsWith("switchboard/echo via ") && line.contains(" tokens, $"))
+                .anyMatch(line -> line.startsWith("[streamed: $"))
+                .anyMatch(line -> line.startsWith("404 not_found_error: "));
     }
 
     /** The ledger is written after the answer: 404 until then. */

@@ -214,7 +214,8 @@ public final class SwitchboardClient implements AutoCloseable {
     /** Not thread-safe; {@link #build()} makes the immutable client. */
     public static final class Builder {
         private String baseUrl = DEFAULT_BASE_URL;
-        private String apiKey = blankToNull(System.getenv("SWITCHBOARD_API_KEY"));
+        // SWITCHBOARD_KEY is the name the gateway's README uses in its examples
+        private String apiKey = firstSet(System.getenv("SWITCHBOARD_API_KEY"), System.getenv("SWITCHBOARD_KEY"));
         private Duration timeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private int maxRetries = 2;
@@ -238,7 +239,7 @@ public final class SwitchboardClient implements AutoCloseable {
             return this;
         }
 
-        /** The inference key ({@code sk-sb-v1-...}); defaults to {@code SWITCHBOARD_API_KEY}; null sends none. */
+        /** The inference key ({@code sk-sb-v1-...}); defaults to {@code SWITCHBOARD_API_KEY}, else {@code SWITCHBOARD_KEY}; null sends none. */
         public Builder apiKey(String apiKey) {
             this.apiKey = blankToNull(apiKey);
             return this;
@@ -303,6 +304,10 @@ public final class SwitchboardClient implements AutoCloseable {
                 throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
             }
             return value;
+        }
+
+        private static String firstSet(String first, String second) {
+            return blankToNull(first) != null ? first : blankToNull(second);
         }
 
         private static String blankToNull(String value) {
