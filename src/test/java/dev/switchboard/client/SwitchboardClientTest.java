@@ -174,6 +174,27 @@ class SwitchboardClientTest {
     }
 
     @Test
+    void aStreamedToolCallCollectsIntoOneResult() {
+        upstream.enqueue(FakeUpstream.sseEvents(Fixtures.text("openai/chat_stream.sse"), 1));
+
+        ChatResult call;
+        try (SwitchboardClient client = client(key);
+             Stream<ChatChunk> stream = client.stream(UPSTREAM, List.of(Message.user("Weather in San Francisco?")),
+                     ChatOptions.builder().tool(Tool.of("get_weather", "The weather", Map.of("type", "object"))).build())) {
+            call = stream.collect(ChatChunks.toResult());
+        }
+
+        assertThat(call.id()).startsWith("gen-");
+        assertThat(call.finishReason()).isEqualTo("tool_calls");
+        assertThat(call.toolCalls()).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("get_weather");
+            assertThat(c.argumentsJson().get("location").asText()).isEqualTo("San Francisco, CA");
+        });
+        assertThat(call.usage().cost()).isPositive();
+        assertThat(upstream.last().json().at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+    }
+
+    @Test
     void aKeyWithoutCreditsGetsInsufficientCredits() {
         String broke = createKey("{\"name\": \"broke\", \"limit\": 0}");
 

@@ -25,6 +25,7 @@ class ClientRetriesTest {
 
     FakeHttpServer server;
     final List<Duration> waits = new CopyOnWriteArrayList<>();
+    final List<SwitchboardClient> clients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -33,6 +34,7 @@ class ClientRetriesTest {
 
     @AfterEach
     void stop() {
+        clients.forEach(SwitchboardClient::close);
         server.close();
     }
 
@@ -41,8 +43,10 @@ class ClientRetriesTest {
     }
 
     SwitchboardClient client(String baseUrl, int maxRetries) {
-        return SwitchboardClient.builder().baseUrl(baseUrl).apiKey("sk-test").maxRetries(maxRetries)
+        SwitchboardClient client = SwitchboardClient.builder().baseUrl(baseUrl).apiKey("sk-test").maxRetries(maxRetries)
                 .backoff(Duration.ofMillis(400), Duration.ofSeconds(2)).sleeper(waits::add).build();
+        clients.add(client);
+        return client;
     }
 
     @ParameterizedTest

@@ -77,6 +77,34 @@ class SseChunksTest {
     }
 
     @Test
+    void collectsTheChunksIntoTheResultANonStreamedCallWouldGive() {
+        String wire = """
+                data: {"id":"gen-3","model":"m","provider":"P","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"weather","arguments":""}}]}}]}
+
+                data: {"id":"gen-3","model":"m","provider":"P","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\\"city\\":"}},{"index":1,"id":"call_2","type":"function","function":{"name":"time","arguments":"{}"}}]}}]}
+
+                data: {"id":"gen-3","model":"m","provider":"P","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\\"Paris\\"}"}}]},"finish_reason":"tool_calls"}]}
+
+                data: {"id":"gen-3","model":"m","provider":"P","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12,"cost":0.00002}}
+
+                data: [DONE]
+                """;
+
+        ChatResult tools = StreamSupport.stream(new SseChunks(wire.lines().iterator()), false).collect(ChatChunks.toResult());
+        ChatResult text = StreamSupport.stream(new SseChunks(STREAM.lines().iterator()), false).collect(ChatChunks.toResult());
+
+        assertThat(tools.id()).isEqualTo("gen-3");
+        assertThat(tools.content()).isNull();
+        assertThat(tools.toolCalls()).containsExactly(new ToolCall("call_1", "weather", "{\"city\":\"Paris\"}"),
+                new ToolCall("call_2", "time", "{}"));
+        assertThat(tools.finishReason()).isEqualTo("tool_calls");
+        assertThat(tools.usage()).isEqualTo(new Usage(5, 7, 12, 0, 0, new BigDecimal("0.00002")));
+        assertThat(text.content()).isEqualTo("Hello");
+        assertThat(text.provider()).isEqualTo("Alpha");
+        assertThat(text.usage().cost()).isEqualTo(new BigDecimal("0.000112"));
+    }
+
+    @Test
     void anErrorChunkIsThrownAfterTheChunksBeforeIt() {
         String wire = """
                 data: {"id":"gen-4","choices":[{"index":0,"delta":{"content":"part"}}]}
