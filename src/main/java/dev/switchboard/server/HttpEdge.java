@@ -140,8 +140,8 @@ final class HttpEdge {
                         inboundPresets.around(PresetMerge.Api.CHAT, inferenceRoutes::chatCompletion)),
                 Route.post("/v1/messages", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,
                         inferenceRoutes::messages)).answering(ErrorDialect.ANTHROPIC),
-                Route.post("/v1/messages/count_tokens", Access.INFERENCE, inferenceRoutes::countTokens)
-                        .answering(ErrorDialect.ANTHROPIC),
+                Route.post("/v1/messages/count_tokens", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,
+                        inferenceRoutes::countTokens)).answering(ErrorDialect.ANTHROPIC),
                 Route.post("/v1/responses", Access.INFERENCE,
                         inboundPresets.around(PresetMerge.Api.RESPONSES, responsesRoutes::create)),
                 Route.get("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::get),

@@ -221,6 +221,22 @@ class PresetRequestsTest {
     }
 
     @Test
+    void countingTokensCountsThePresetsSystemPrompt() {
+        String messages = ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
+        long plain = Json.parse(gateway.post("/v1/messages/count_tokens", "{\"model\":\"test/model\"" + messages).body())
+                .get("input_tokens").asLong();
+
+        HttpResponse<String> withPreset = gateway.post("/v1/messages/count_tokens", "{\"model\":\"@preset/copywriter\""
+                + messages);
+
+        assertThat(withPreset.statusCode()).as(withPreset.body()).isEqualTo(200);
+        assertThat(Json.parse(withPreset.body()).get("input_tokens").asLong()).isGreaterThan(plain);
+        HttpResponse<String> unknown = gateway.post("/v1/messages/count_tokens", "{\"model\":\"@preset/nobody\"" + messages);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.parse(unknown.body()).get("type").asText()).isEqualTo("error"); // Anthropic's error shape
+    }
+
+    @Test
     void theMessagesApiTakesThePresetsPromptAsTheFirstSystemBlock() {
         preset("POST", "/api/v1/presets", """
                 {"name": "claude-reviewer", "system_prompt": "You review code.",
