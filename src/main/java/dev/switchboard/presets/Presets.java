@@ -62,6 +62,22 @@ public final class Presets implements AutoCloseable {
                 Json.string(definition.config()), clock.millis()));
     }
 
+    /** Makes {@code definition} the preset's next version, creating the preset (at version 1) when there is none. */
+    public CompletableFuture<Preset> save(String name, PresetDefinition definition) {
+        return changing(name, () -> {
+            String config = Json.string(definition.config());
+            // a delete between the two steps (another admin) leaves neither: try again
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<PresetRecord> saved = store.addPresetVersion(name, definition.systemPrompt(), config, clock.millis())
+                        .or(() -> store.createPreset(name, definition.systemPrompt(), config, clock.millis()));
+                if (saved.isPresent()) {
+                    return saved;
+                }
+            }
+            throw new IllegalStateException("preset " + name + " kept changing while being saved");
+        }).thenApply(Optional::orElseThrow);
+    }
+
     /** Deletes a preset and its versions; false when there is none. */
     public CompletableFuture<Boolean> delete(String name) {
         return CompletableFuture.supplyAsync(() -> {

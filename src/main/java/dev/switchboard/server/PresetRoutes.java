@@ -1,6 +1,11 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.presets.PresetCapture;
+import dev.switchboard.presets.PresetDefinition;
+import dev.switchboard.presets.PresetMerge;
 import dev.switchboard.presets.PresetName;
 import dev.switchboard.presets.Presets;
 import dev.switchboard.protocol.Json;
@@ -46,6 +51,23 @@ final class PresetRoutes {
         var definition = PresetRequests.update(call.body());
         edge.when(call.request(), presets.update(name, definition), preset -> HttpEdge.sendJson(
                 call.request().response(), 200, PresetJson.one(preset.orElseThrow(() -> noSuchPreset(name)))));
+    }
+
+    /**
+     * {@code POST /presets/{name}/chat/completions} (and {@code /messages}, {@code /responses}): the
+     * body of an inference request becomes the preset's next version (the first when it is new).
+     */
+    Route.Handler capture(PresetMerge.Api api) {
+        return call -> {
+            String name = InferenceRoutes.decoded(() -> PresetName.require(call.param(0), "name"));
+            JsonNode body = InferenceRoutes.decoded(() -> Json.parseRequest(call.body()));
+            if (!(body instanceof ObjectNode object)) {
+                throw GatewayError.badRequest(null, "the body must be a JSON object (an inference request)");
+            }
+            PresetDefinition definition = InferenceRoutes.decoded(() -> PresetCapture.of(api, object));
+            edge.when(call.request(), presets.save(name, definition), preset -> HttpEdge.sendJson(
+                    call.request().response(), 200, PresetJson.one(preset)));
+        };
     }
 
     void delete(Route.Call call) {

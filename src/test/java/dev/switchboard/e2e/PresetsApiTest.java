@@ -119,6 +119,54 @@ class PresetsApiTest {
                 .contains("nobody");
     }
 
+    @Test
+    void aChatCompletionsBodyBecomesAPresetKeepingOnlyItsConfiguration() {
+        JsonNode first = json(admin("POST", "/api/v1/presets/captured/chat/completions", """
+                {"model": "test/priced", "temperature": 0.7, "provider": {"sort": "price"}, "stream": true,
+                 "messages": [{"role": "system", "content": "You are a helpful assistant."},
+                              {"role": "user", "content": "Write a marketing email."}]}"""), 200).get("data");
+
+        assertThat(first.at("/designated_version/version").asInt()).isEqualTo(1);
+        assertThat(first.at("/designated_version/system_prompt").asText()).isEqualTo("You are a helpful assistant.");
+        assertThat(first.at("/designated_version/config")).isEqualTo(Json.parse(
+                "{\"model\":\"test/priced\",\"temperature\":0.7,\"provider\":{\"sort\":\"price\"}}"));
+
+        // the same slug again: its next version
+        JsonNode second = json(admin("POST", "/api/v1/presets/captured/chat/completions",
+                "{\"model\": \"test/priced\", \"messages\": []}"), 200).get("data");
+        assertThat(second.at("/designated_version/version").asInt()).isEqualTo(2);
+        assertThat(second.at("/designated_version/system_prompt").isNull()).isTrue();
+    }
+
+    @Test
+    void messagesAndResponsesBodiesBecomePresetsUnderChatNames() {
+        JsonNode fromMessages = json(admin("POST", "/api/v1/presets/from-messages/messages", """
+                {"model": "test/priced", "max_tokens": 1024, "system": "You are a senior code reviewer.",
+                 "stop_sequences": ["END"], "messages": [{"role": "user", "content": "Review this PR."}]}"""), 200)
+                .at("/data/designated_version");
+        assertThat(fromMessages.get("system_prompt").asText()).isEqualTo("You are a senior code reviewer.");
+        assertThat(fromMessages.get("config")).isEqualTo(Json.parse(
+                "{\"model\":\"test/priced\",\"max_tokens\":1024,\"stop\":[\"END\"]}"));
+
+        JsonNode fromResponses = json(admin("POST", "/api/v1/presets/from-responses/responses", """
+                {"model": "test/priced", "instructions": "Classify the inbound message.", "input": "Refund please",
+                 "max_output_tokens": 50, "reasoning": {"effort": "low", "summary": "auto"}}"""), 200)
+                .at("/data/designated_version");
+        assertThat(fromResponses.get("system_prompt").asText()).isEqualTo("Classify the inbound message.");
+        assertThat(fromResponses.get("config")).isEqualTo(Json.parse(
+                "{\"model\":\"test/priced\",\"max_tokens\":50,\"reasoning\":{\"effort\":\"low\"}}"));
+    }
+
+    @Test
+    void aCapturedBodyIsCheckedLikeAnyPreset() {
+        assertThat(error(admin("POST", "/api/v1/presets/Bad Slug/chat/completions".replace(" ", "%20"),
+                "{\"messages\": []}"), 400).get("param").asText()).isEqualTo("name");
+        assertThat(error(admin("POST", "/api/v1/presets/typed/chat/completions",
+                "{\"temperature\": \"hot\", \"messages\": []}"), 400).get("param").asText()).isEqualTo("config.temperature");
+        assertThat(error(admin("POST", "/api/v1/presets/typed/chat/completions", "[]"), 400)).isNotNull();
+        assertThat(admin("GET", "/api/v1/presets/typed", null).statusCode()).isEqualTo(404);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             {"name": "x", "config": {"temprature": 0.5}}                    | config.temprature
