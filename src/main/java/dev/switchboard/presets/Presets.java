@@ -3,6 +3,7 @@ package dev.switchboard.presets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.store.PresetRecord;
 import dev.switchboard.store.PresetStore;
@@ -20,8 +21,8 @@ import java.util.concurrent.Executors;
  * The presets: managed through the admin API, read by requests through a cache. Store work runs
  * on this class's own threads and completes a future; nothing here blocks a caller's thread. A
  * change made here drops the preset from this node's cache at once and is told to the other nodes
- * ({@link PresetChanges}); should that message be lost, {@link #CACHED_FOR} bounds how long a node
- * serves what it read.
+ * ({@link PresetChanges}); should that message be lost, a node reads the preset again when it is
+ * used {@link #CACHED_FOR} after its last read. A failed read keeps the copy the node has.
  */
 public final class Presets implements AutoCloseable {
     public static final Duration CACHED_FOR = Duration.ofSeconds(30);
@@ -34,16 +35,28 @@ public final class Presets implements AutoCloseable {
     private final AsyncLoadingCache<String, Optional<Preset>> cache;
 
     public Presets(PresetStore store, Clock clock, PresetChanges changes) {
+        this(store, clock, changes, Ticker.systemTicker());
+    }
+
+    /** As above, the cache's time read from {@code ticker} (tests advance it). */
+    Presets(PresetStore store, Clock clock, PresetChanges changes, Ticker ticker) {
         this.store = store;
         this.clock = clock;
         this.changes = changes;
-        this.cache = Caffeine.newBuilder().executor(executor).maximumSize(10_000).expireAfterWrite(CACHED_FOR)
+        // refreshed, not expired: while the store is down, a preset read before goes on being served
+        this.cache = Caffeine.newBuilder().executor(executor).maximumSize(10_000).ticker(ticker)
+                .refreshAfterWrite(CACHED_FOR)
                 .buildAsync(name -> store.preset(name).map(Presets::preset));
     }
 
     /** The preset requests use (its latest version), from the cache when it is there. */
     public CompletableFuture<Optional<Preset>> find(String name) {
         return cache.get(name);
+    }
+
+    /** The preset as the store has it now (the admin API's read), not the cache's copy. */
+    public CompletableFuture<Optional<Preset>> read(String name) {
+        return CompletableFuture.supplyAsync(() -> store.preset(name).map(Presets::preset), executor);
     }
 
     public CompletableFuture<List<Preset>> list() {

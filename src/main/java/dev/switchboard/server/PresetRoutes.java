@@ -41,7 +41,7 @@ final class PresetRoutes {
 
     void get(Route.Call call) {
         String name = name(call);
-        edge.when(call.request(), presets.find(name), preset -> HttpEdge.sendJson(call.request().response(), 200,
+        edge.when(call.request(), presets.read(name), preset -> HttpEdge.sendJson(call.request().response(), 200,
                 PresetJson.one(preset.orElseThrow(() -> noSuchPreset(name)))));
     }
 
