@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.conversations.StoredResponses;
+import dev.switchboard.presets.Presets;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.server.ui.WebUi;
@@ -27,14 +28,17 @@ final class EdgeVerticle extends VerticleBase {
     private final Observability observability;
     private final WebUi ui;
     private final StoredResponses responses;
+    private final Presets presets;
     private ProviderAdapters adapters;
     private HttpServer server;
     private ClientConnections connections;
 
     /** Listens on {@code port} (which may differ from the settings': 0 resolved) with the other settings' limits. */
     EdgeVerticle(Gateway gateway, SwitchboardConfig.Server settings, int port, ClientConnections.Budget connectionBudget,
-                 BooleanSupplier ready, Clock clock, Observability observability, WebUi ui, StoredResponses responses) {
+                 BooleanSupplier ready, Clock clock, Observability observability, WebUi ui, StoredResponses responses,
+                 Presets presets) {
         this.observability = observability;
+        this.presets = presets;
         this.responses = responses;
         this.gateway = gateway;
         this.settings = settings;
@@ -49,7 +53,7 @@ final class EdgeVerticle extends VerticleBase {
     public Future<?> start() {
         adapters = new ProviderAdapters(vertx, clock, gateway.upstreamLeases());
         connections = new ClientConnections(vertx, connectionBudget, settings.headerTimeoutMs(), settings.idleTimeoutMs());
-        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, settings, connections, ready, observability, ui, responses);
+        HttpEdge edge = new HttpEdge(gateway, adapters, vertx, settings, connections, ready, observability, ui, responses, presets);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(port)

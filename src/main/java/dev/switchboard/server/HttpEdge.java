@@ -8,6 +8,8 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.conversations.StoredResponses;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.GatewayError;
+import dev.switchboard.presets.PresetMerge;
+import dev.switchboard.presets.Presets;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.anthropic.MessagesApiErrors;
 import dev.switchboard.server.Route.Access;
@@ -51,13 +53,15 @@ final class HttpEdge {
     private final UiRoutes uiRoutes;
     private final ResponsesRoutes responsesRoutes;
     private final CatalogRoutes catalogRoutes;
+    private final PresetRoutes presetRoutes;
+    private final InboundPresets inboundPresets;
     private final RouteTable routes;
     private final ClientConnections connections;
     private final CrossOrigin crossOrigin;
 
     HttpEdge(Gateway gateway, ProviderAdapters adapters, Vertx vertx, SwitchboardConfig.Server settings,
              ClientConnections connections, BooleanSupplier ready, Observability observability, WebUi ui,
-             StoredResponses responses) {
+             StoredResponses responses, Presets presets) {
         long maxBodyBytes = settings.maxBodyBytes();
         this.connections = connections;
         this.crossOrigin = new CrossOrigin(settings.cors());
@@ -73,6 +77,8 @@ final class HttpEdge {
         this.ready = ready;
         this.responsesRoutes = new ResponsesRoutes(this, inferenceRoutes, responses, gateway.catalog());
         this.catalogRoutes = new CatalogRoutes(gateway::catalog);
+        this.presetRoutes = new PresetRoutes(this, presets);
+        this.inboundPresets = new InboundPresets(this, presets);
         this.routes = new RouteTable(routes());
     }
 
@@ -132,11 +138,14 @@ final class HttpEdge {
      */
     private List<Route> routes() {
         return List.of(
-                Route.post("/v1/chat/completions", Access.INFERENCE, inferenceRoutes::chatCompletion),
-                Route.post("/v1/messages", Access.INFERENCE, inferenceRoutes::messages).answering(ErrorDialect.ANTHROPIC),
-                Route.post("/v1/messages/count_tokens", Access.INFERENCE, inferenceRoutes::countTokens)
-                        .answering(ErrorDialect.ANTHROPIC),
-                Route.post("/v1/responses", Access.INFERENCE, responsesRoutes::create),
+                Route.post("/v1/chat/completions", Access.INFERENCE,
+                        inboundPresets.around(PresetMerge.Api.CHAT, inferenceRoutes::chatCompletion)),
+                Route.post("/v1/messages", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,
+                        inferenceRoutes::messages)).answering(ErrorDialect.ANTHROPIC),
+                Route.post("/v1/messages/count_tokens", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,
+                        inferenceRoutes::countTokens)).answering(ErrorDialect.ANTHROPIC),
+                Route.post("/v1/responses", Access.INFERENCE,
+                        inboundPresets.around(PresetMerge.Api.RESPONSES, responsesRoutes::create)),
                 Route.get("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::get),
                 Route.delete("/v1/responses/{id}", Access.INFERENCE, responsesRoutes::delete),
                 Route.get("/v1/responses/{id}/input_items", Access.INFERENCE, responsesRoutes::inputItems),
@@ -161,6 +170,16 @@ final class HttpEdge {
                 Route.get("/v1/keys/{hash}", Access.ADMIN, accountRoutes::getKey),
                 Route.patch("/v1/keys/{hash}", Access.ADMIN, accountRoutes::updateKey),
                 Route.delete("/v1/keys/{hash}", Access.ADMIN, accountRoutes::deleteKey),
+                Route.get("/v1/presets", Access.ADMIN, presetRoutes::list),
+                Route.post("/v1/presets", Access.ADMIN, presetRoutes::create),
+                Route.get("/v1/presets/{name}", Access.ADMIN, presetRoutes::get),
+                Route.put("/v1/presets/{name}", Access.ADMIN, presetRoutes::update),
+                Route.delete("/v1/presets/{name}", Access.ADMIN, presetRoutes::delete),
+                Route.get("/v1/presets/{name}/versions", Access.ADMIN, presetRoutes::versions),
+                Route.get("/v1/presets/{name}/versions/{version}", Access.ADMIN, presetRoutes::version),
+                Route.post("/v1/presets/{name}/chat/completions", Access.ADMIN, presetRoutes.capture(PresetMerge.Api.CHAT)),
+                Route.post("/v1/presets/{name}/messages", Access.ADMIN, presetRoutes.capture(PresetMerge.Api.MESSAGES)),
+                Route.post("/v1/presets/{name}/responses", Access.ADMIN, presetRoutes.capture(PresetMerge.Api.RESPONSES)),
                 Route.get("/healthz", Access.OPEN, call -> sendJson(call.request().response(), 200,
                         Json.object().put("status", "ok"))),
                 Route.get("/readyz", Access.OPEN, this::readiness),

@@ -73,6 +73,10 @@ record Route(HttpMethod method, String template, Access access, ErrorDialect dia
         return new Route(HttpMethod.DELETE, template, access, ErrorDialect.OPENAI, false, handler);
     }
 
+    static Route put(String template, Access access, Handler handler) {
+        return new Route(HttpMethod.PUT, template, access, ErrorDialect.OPENAI, true, handler);
+    }
+
     static Route patch(String template, Access access, Handler handler) {
         return new Route(HttpMethod.PATCH, template, access, ErrorDialect.OPENAI, true, handler);
     }

@@ -8,6 +8,9 @@ import dev.switchboard.cluster.Redis;
 import dev.switchboard.cluster.SharedGenerations;
 import dev.switchboard.cluster.SharedHealth;
 import dev.switchboard.cluster.SharedKeyChanges;
+import dev.switchboard.cluster.SharedPresetChanges;
+import dev.switchboard.presets.PresetChanges;
+import dev.switchboard.presets.Presets;
 import dev.switchboard.cluster.SharedValues;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.CatalogFactory;
@@ -57,6 +60,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Accounts.Bootstrap bootstrap;
     private final StatsHistory statsHistory;
     private final StoredResponses responses;
+    private final Presets presets;
     private final int port;
     private final AtomicBoolean ready;
     private final String transport;
@@ -66,7 +70,7 @@ public final class SwitchboardServer implements AutoCloseable {
     private final Redis redis;
 
     private SwitchboardServer(Vertx vertx, Gateway gateway, Store store, Accounts accounts, Accounts.Bootstrap bootstrap,
-                              StatsHistory statsHistory, StoredResponses responses, int port, AtomicBoolean ready, String transport,
+                              StatsHistory statsHistory, StoredResponses responses, Presets presets, int port, AtomicBoolean ready, String transport,
                               Observability observability, Redis redis) {
         this.observability = observability;
         this.redis = redis;
@@ -77,6 +81,7 @@ public final class SwitchboardServer implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.statsHistory = statsHistory;
         this.responses = responses;
+        this.presets = presets;
         this.port = port;
         this.ready = ready;
         this.transport = transport;
@@ -174,6 +179,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         StatsHistory statsHistory = StatsHistory.start(gateway.stats(), store, clock, redis != null);
         StoredResponses responses = new StoredResponses(store, clock, RESPONSES_KEPT);
+        Presets presets = presets(store, clock, redis);
         AtomicBoolean ready = new AtomicBoolean();
         SwitchboardConfig.Server server = config.server();
         try {
@@ -182,28 +188,40 @@ public final class SwitchboardServer implements AutoCloseable {
             ClientConnections.Budget budget = new ClientConnections.Budget(maxConnections(server.maxConnections()));
             // the first listener resolves port 0 to a real port; the others share it
             EdgeVerticle first = new EdgeVerticle(gateway, server, server.port(), budget, ready::get, clock,
-                    observability, ui, responses);
+                    observability, ui, responses, presets);
             await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             int port = first.actualPort();
             for (int i = 1; i < loops; i++) {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server, port, budget, ready::get, clock,
-                        observability, ui, responses)));
+                        observability, ui, responses, presets)));
             }
             await(tokenizersLoaded);
             await(WarmUp.selfRequest(vertx, server.host(), port));
             ready.set(true);
-            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, port, ready,
+            return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, presets, port, ready,
                     transport.name().toLowerCase(java.util.Locale.ROOT), observability, redis);
         } catch (RuntimeException e) {
             vertx.close();
             statsHistory.close();
             responses.close();
+            presets.close();
             observability.close();
             accounts.close();
             store.close();
             closeQuietly(redis);
             throw e;
         }
+    }
+
+    /** The presets; in cluster mode a change on any node drops the preset from every node's cache. */
+    private static Presets presets(Store store, Clock clock, Redis redis) {
+        if (redis == null) {
+            return new Presets(store.presets(), clock, PresetChanges.NONE);
+        }
+        SharedPresetChanges changes = new SharedPresetChanges(redis);
+        Presets presets = new Presets(store.presets(), clock, changes);
+        changes.listen(presets::changedElsewhere);
+        return presets;
     }
 
     /** Connects to {@code storage.redis} when set (cluster mode); null on a single node. */
@@ -324,6 +342,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // requests have ended (or been cut off): their ledger rows are all queued now
         statsHistory.close();
         responses.close();
+        presets.close();
         accounts.close();
         store.close();
         closeQuietly(redis);

@@ -92,6 +92,9 @@ public interface Store extends AutoCloseable {
      */
     boolean insertKeysOnce(String name, String value, List<KeyRecord> keys);
 
+    /** Presets ({@code @preset/NAME}) and their versions. */
+    PresetStore presets();
+
     @Override
     void close();
 }

@@ -218,6 +218,11 @@ final class FaultyStore implements Store {
     }
 
     @Override
+    public dev.switchboard.store.PresetStore presets() {
+        return store.presets();
+    }
+
+    @Override
     public void close() {
         store.close();
     }

@@ -10,6 +10,7 @@ import dev.switchboard.store.EndpointMinute;
 import dev.switchboard.store.GenerationRecord;
 import dev.switchboard.store.KeyRecord;
 import dev.switchboard.store.LimitReset;
+import dev.switchboard.store.PresetStore;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.StoredResponse;
@@ -45,9 +46,15 @@ abstract class JdbcStore implements Store {
     private static final ObjectMapper REJECT_JSON = JsonMapper.builder().build();
 
     protected final HikariDataSource dataSource;
+    private final JdbcPresets presets = new JdbcPresets(this);
 
     JdbcStore(HikariDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    @Override
+    public PresetStore presets() {
+        return presets;
     }
 
     @Override
