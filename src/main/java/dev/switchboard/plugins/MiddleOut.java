@@ -56,7 +56,7 @@ public final class MiddleOut {
         ArrayNode kept = flatten(units);
         int truncated = 0;
         for (int cut = 0; cut < MAX_CUTS && count > budget; cut++) {
-            if (!cutLongestText(kept, count - budget)) {
+            if (!cutLongestText(kept, count - budget, count)) {
                 break;
             }
             truncated++;
@@ -100,9 +100,9 @@ public final class MiddleOut {
 
     /**
      * Cuts the middle of the longest text (a string {@code content} or a text part) by about the
-     * characters of {@code excessTokens}, plus a margin; false when no text is left to cut.
+     * characters of {@code excessTokens} (of {@code totalTokens}), plus a margin; false when no text is left to cut.
      */
-    private static boolean cutLongestText(ArrayNode messages, long excessTokens) {
+    private static boolean cutLongestText(ArrayNode messages, long excessTokens, long totalTokens) {
         ObjectNode holder = null;
         String field = null;
         int longest = ELISION.length() * 2;
@@ -127,8 +127,10 @@ public final class MiddleOut {
             return false;
         }
         String text = holder.get(field).asText();
-        // about four characters a token (o200k / cl100k on prose), 10% more; the caller recounts and cuts again if short
-        long cut = Math.min(text.length() - 2L, (long) Math.ceil(excessTokens * 4 * 1.1) + ELISION.length());
+        // characters a token: at least this text's length over the whole prompt's tokens; 10% more for safety.
+        // An underestimate only costs another round: the caller recounts and cuts again
+        double charsPerToken = (double) text.length() / Math.max(1, totalTokens);
+        long cut = Math.min(text.length() - 2L, (long) Math.ceil(excessTokens * charsPerToken * 1.1) + ELISION.length());
         int keepHead = (int) ((text.length() - cut) / 2);
         int keepTail = (int) (text.length() - cut - keepHead);
         holder.put(field, text.substring(0, keepHead) + ELISION + text.substring(text.length() - keepTail));

@@ -56,7 +56,8 @@ public final class PdfFiles {
     private static String text(String dataUrl, String at) {
         byte[] pdf;
         try {
-            pdf = Base64.getMimeDecoder().decode(dataUrl.substring(PDF_DATA_URL.length()));
+            // line breaks are tolerated (some encoders wrap at 76 columns), anything else outside the alphabet is not
+            pdf = Base64.getDecoder().decode(dataUrl.substring(PDF_DATA_URL.length()).replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(at, at + ": not valid base64 (" + e.getMessage() + ")");
         }
