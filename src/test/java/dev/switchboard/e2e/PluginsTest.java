@@ -282,7 +282,10 @@ class PluginsTest {
         int before = upstream.requestCount();
         assertThatThrownBy(() -> client.chat().completions().create(longConversation("test/small", 40)
                 .putAdditionalBodyProperty("transforms", JsonValue.from(List.of())).build()))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("context");
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.getMessage()).contains("No endpoint of test/small can serve this request");
+                    assertThat(e.body().toString()).contains("context");
+                });
         assertThat(upstream.requestCount()).isEqualTo(before);
     }
 
