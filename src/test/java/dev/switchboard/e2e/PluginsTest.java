@@ -186,7 +186,7 @@ class PluginsTest {
     }
 
     @Test
-    void searchResultsAreInjectedIntoStreamedRequestsToo() {
+    void streamedRequestsAreSearchedForAndCiteTheResults() {
         upstream.enqueue(sse("""
                 data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}
 
@@ -198,13 +198,30 @@ class PluginsTest {
 
                 """));
         StringBuilder text = new StringBuilder();
+        List<JsonValue> annotations = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
         try (var stream = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
                 .model("test/text-only").addUserMessage("news?")
                 .putAdditionalBodyProperty("plugins", JsonValue.from(List.of(Map.of("id", "web", "max_results", 1))))
                 .build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+            stream.stream().forEach(chunk -> {
+                ids.add(chunk.id());
+                chunk.choices().forEach(c -> {
+                    c.delta().content().ifPresent(text::append);
+                    if (c.delta()._additionalProperties().containsKey("annotations")) {
+                        annotations.add(c.delta()._additionalProperties().get("annotations"));
+                    }
+                });
+            });
         }
         assertThat(text.toString()).isEqualTo("Hi");
+        assertThat(ids).allMatch(id -> id.equals(ids.getFirst()) && id.startsWith("gen-"));
+        assertThat(annotations).hasSize(1);
+        List<?> cited = annotations.getFirst().convert(List.class);
+        assertThat(cited).hasSize(1);
+        assertThat(cited.getFirst()).isEqualTo(Map.of("type", "url_citation", "url_citation", Map.of(
+                "url", "https://www.example.com/switchboard", "title", "Switchboard ships plugins",
+                "content", "Release notes.", "start_index", 0, "end_index", 0)));
         String injected = upstream.last().json().get("messages").get(0).get("content").asText();
         assertThat(injected).contains("[1] Switchboard ships plugins").doesNotContain("[2]");
     }
