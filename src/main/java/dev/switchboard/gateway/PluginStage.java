@@ -118,11 +118,14 @@ final class PluginStage {
         return online ? plugins.withWeb() : plugins;
     }
 
-    /** PDFs become text when the file-parser asks for it, or by default when the model cannot read files. */
+    /**
+     * PDFs become text when the file-parser asks for it, or by default when the model cannot read files.
+     * A large body is searched for PDFs on the worker, not here.
+     */
     private static boolean parsesPdfs(PluginRequest plugins, Optional<Model> model, ChatRequest request) {
         boolean wanted = plugins.fileParser() != null ? plugins.fileParser().parsesPdfs()
                 : model.isPresent() && !model.get().inputModalities().contains("file");
-        return wanted && PdfFiles.mayHoldPdf(request.body());
+        return wanted && (request.body().length > PromptSize.INLINE_COUNT_BYTES || PdfFiles.mayHoldPdf(request.body()));
     }
 
     /**
@@ -147,8 +150,12 @@ final class PluginStage {
         if (!on || budget < 0) {
             return null;
         }
+        PromptSize size = new PromptSize(request);
+        if (size.countsOffLoop()) {
+            return budget; // measured on the worker: MiddleOut leaves a prompt that fits as it is
+        }
         // the size bound (bytes, images at their token price) is never below the token count: under budget, nothing to cut
-        return new PromptSize(request).upperBound() <= budget ? null : budget;
+        return size.upperBound() <= budget ? null : budget;
     }
 
     private static boolean healing(PluginRequest plugins, ChatRequest request) {
@@ -177,9 +184,11 @@ final class PluginStage {
     /** The blocking part, on a worker: the new messages, and the request re-decoded from them. */
     private static ChatRequest rewrite(ChatRequest request, boolean pdfs, boolean web, List<SearchResult> results,
                                        PluginRequest plugins, java.time.Clock clock, Long budget, String tokenizer) {
-        ArrayNode messages = (ArrayNode) request.messages().deepCopy();
+        boolean withPdfs = pdfs && PdfFiles.mayHoldPdf(request.body());
+        // copied only when changed in place (middle-out copies what it keeps)
+        ArrayNode messages = withPdfs || web ? (ArrayNode) request.messages().deepCopy() : (ArrayNode) request.messages();
         boolean changed = false;
-        if (pdfs) {
+        if (withPdfs) {
             changed = PdfFiles.parsePdfs(messages) > 0;
         }
         if (web && !results.isEmpty()) {
