@@ -136,6 +136,37 @@ class PluginsTest {
     }
 
     @Test
+    void aPdfInALargeBodyIsFoundAndParsedOffTheEventLoop() {
+        upstream.enqueue(json(200, answer("ok")));
+        String pdf = TestPdfs.dataUrl(TestPdfs.withPages("Appendix: the answer is 42"));
+        client.chat().completions().create(ChatCompletionCreateParams.builder().model("test/text-only")
+                .addUserMessage("context ".repeat(20_000)) // a body over 64 KiB is searched for PDFs on a worker
+                .addUserMessageOfArrayOfContentParts(List.of(ChatCompletionContentPart.ofFile(ChatCompletionContentPart.File
+                        .builder().file(ChatCompletionContentPart.File.FileObject.builder().filename("appendix.pdf")
+                                .fileData(pdf).build()).build())))
+                .build());
+        JsonNode sent = upstream.last().json().get("messages");
+        assertThat(sent.get(0).get("content").asText()).startsWith("context context");
+        assertThat(sent.get(1).get("content").get(0).get("text").asText()).contains("Appendix: the answer is 42");
+    }
+
+    @Test
+    void anthropicClientsGetThePluginsToo() {
+        upstream.enqueue(json(200, answer("Plugins shipped.")));
+        com.anthropic.client.AnthropicClient anthropic = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + gateway.port()).apiKey(key.secret()).maxRetries(0).build();
+        com.anthropic.models.messages.Message message = anthropic.messages().create(
+                com.anthropic.models.messages.MessageCreateParams.builder().model("test/text-only").maxTokens(100)
+                        .addUserMessage("What did Switchboard ship?")
+                        .putAdditionalBodyProperty("plugins", com.anthropic.core.JsonValue.from(List.of(Map.of("id", "web"))))
+                        .build());
+        assertThat(message.content().getFirst().text().orElseThrow().text()).isEqualTo("Plugins shipped.");
+        JsonNode sent = upstream.last().json();
+        assertThat(sent.has("plugins")).isFalse();
+        assertThat(lastUserText(sent)).contains("A web search was conducted on", "https://www.example.com/switchboard");
+    }
+
+    @Test
     void theFileParserNativeEngineLeavesThePdfAsItIs() {
         upstream.enqueue(json(200, answer("ok")));
         String pdf = TestPdfs.dataUrl(TestPdfs.withPages("Native please"));
