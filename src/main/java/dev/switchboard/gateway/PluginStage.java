@@ -214,8 +214,4 @@ final class PluginStage {
         // the client's own Messages / Responses body no longer says what is sent: upstreams get the translation
         return ChatRequest.decode(Json.bytes(body), null, searches);
     }
-
-    void close() {
-        searchClients.values().forEach(WebSearchClient::close);
-    }
 }

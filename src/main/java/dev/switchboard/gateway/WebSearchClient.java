@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The web plugin's calls to the configured search backend, on Vert.x's client (never blocking the
- * event loop), each within the configured deadline and with a bounded answer.
+ * event loop), each within the configured deadline and with a bounded answer. The client closes with
+ * its Vert.x instance.
  */
 final class WebSearchClient {
     /** A search answer larger than this is not a list of snippets. */
@@ -85,10 +86,6 @@ final class WebSearchClient {
         }
         return "the search engine could not be reached (" + failure.getClass().getSimpleName()
                 + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + ")";
-    }
-
-    void close() {
-        client.close();
     }
 
     /** The search did not produce results; the request fails rather than be answered without them. */
