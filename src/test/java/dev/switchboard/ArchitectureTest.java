@@ -26,7 +26,7 @@ class ArchitectureTest {
         ArchRule rule = noClasses()
                 .that().resideInAnyPackage("..switchboard.protocol..", "..switchboard.catalog..",
                         "..switchboard.routing..", "..switchboard.accounting..", "..switchboard.stats..",
-                        "..switchboard.config..")
+                        "..switchboard.config..", "..switchboard.plugins..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "java.sql..",
                         "javax.sql..", "java.net.http..", "..switchboard.server..", "..switchboard.gateway..",
                         "..switchboard.providers..");

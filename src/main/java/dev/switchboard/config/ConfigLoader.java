@@ -102,7 +102,8 @@ public final class ConfigLoader {
         }
         return new SwitchboardConfig(userDocument.name(), server(userDocument, user.server()),
                 storage(userDocument, user.storage()), auth(user.auth()), routing(userDocument, user.routing()),
-                observability(userDocument, user.observability()), providers, models);
+                observability(userDocument, user.observability()), providers, models,
+                PluginSettings.of(userDocument, user.plugins()));
     }
 
     private static String builtInText() {

@@ -13,7 +13,16 @@ public final class Specs {
     }
 
     public record ConfigFile(ServerSpec server, StorageSpec storage, AuthSpec auth, RoutingSpec routing,
-                             ObservabilitySpec observability, List<ProviderSpec> providers, List<ModelSpec> models) {
+                             ObservabilitySpec observability, List<ProviderSpec> providers, List<ModelSpec> models,
+                             PluginsSpec plugins) {
+    }
+
+    /** The request plugins' settings (the {@code plugins} block). */
+    public record PluginsSpec(WebSearchSpec web) {
+    }
+
+    /** The web plugin's search backend. */
+    public record WebSearchSpec(String engine, String baseUrl, String apiKey, Integer maxResults, Long timeoutMs) {
     }
 
     public record ServerSpec(String host, Integer port, Long maxBodyBytes, Long streamKeepaliveMs, Integer eventLoops,

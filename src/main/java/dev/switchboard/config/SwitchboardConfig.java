@@ -17,7 +17,30 @@ public record SwitchboardConfig(
         Routing routing,
         Observability observability,
         List<Sourced<ProviderSpec>> providers,
-        List<Sourced<ModelSpec>> models) {
+        List<Sourced<ModelSpec>> models,
+        Plugins plugins) {
+
+    /** The configuration with the plugins' defaults (no web search backend). */
+    public SwitchboardConfig(String source, Server server, Storage storage, Auth auth, Routing routing,
+                             Observability observability, List<Sourced<ProviderSpec>> providers,
+                             List<Sourced<ModelSpec>> models) {
+        this(source, server, storage, auth, routing, observability, providers, models, Plugins.DEFAULT);
+    }
+
+    /** The request plugins' settings; {@code web} is null when no search backend is configured. */
+    public record Plugins(WebSearch web) {
+        public static final Plugins DEFAULT = new Plugins(null);
+    }
+
+    /**
+     * The web plugin's search backend: {@code engine} (only {@code searxng} so far) at {@code baseUrl},
+     * sent {@code apiKey} as a bearer token when not empty; {@code maxResults} results by default,
+     * and the search given up after {@code timeoutMs}.
+     */
+    public record WebSearch(String engine, String baseUrl, String apiKey, int maxResults, long timeoutMs) {
+        public static final int DEFAULT_MAX_RESULTS = 5;
+        public static final long DEFAULT_TIMEOUT_MS = 10_000;
+    }
 
     /**
      * {@code eventLoops}: threads serving HTTP, 0 = one per available processor; {@code transport}:

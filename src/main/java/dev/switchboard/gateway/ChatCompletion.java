@@ -55,7 +55,7 @@ final class ChatCompletion extends AttemptLoop {
                            Tracing.Parent parent) {
         super(gateway, adapters, vertx, sink, generationId,
                 new RequestAccounting(gateway.accounts(), caller, attribution, request.maxTokens(), request.choices(),
-                        request.user(), generationId),
+                        request.user(), generationId, request.webSearches()),
                 new RequestTelemetry(gateway, sink, "chat", route(request), request.model(), generationId, caller,
                         attribution, request.stream(), parent));
         this.request = request;

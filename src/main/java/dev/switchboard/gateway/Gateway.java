@@ -53,6 +53,8 @@ public final class Gateway {
     private final Set<AttemptLoop> inFlight = ConcurrentHashMap.newKeySet();
     /** What requests' deadlines are measured on; set once, before serving (tests: a manual one). */
     private volatile Timekeeper timekeeper = Timekeeper.SYSTEM;
+    /** The plugins around every chat completion; set once, before serving. */
+    private volatile PluginStage plugins = new PluginStage(SwitchboardConfig.Plugins.DEFAULT);
 
     public Gateway(Catalog catalog, Accounts accounts, SwitchboardConfig.Routing limits, long keepaliveMs, Clock clock) {
         this(catalog, accounts, limits, keepaliveMs, clock, () -> ThreadLocalRandom.current().nextLong());
@@ -142,8 +144,33 @@ public final class Gateway {
     /** As above, as part of the caller's trace ({@code parent}: its W3C trace context). */
     public void chatCompletion(ChatRequest request, ClientSink sink, Caller caller, String app, String appUrl,
                                Tracing.Parent parent, ProviderAdapters adapters, Vertx vertx) {
-        new ChatCompletion(this, adapters, vertx, request, sink, caller,
-                new RequestAccounting.Attribution(app, appUrl), parent).run();
+        chatCompletion(request, false, sink, caller, app, appUrl, parent, adapters, vertx);
+    }
+
+    /**
+     * As above, after the request's plugins ({@link PluginStage}); {@code online}: the client asked for
+     * the model's {@code :online} variant, which turns the web plugin on as if {@code plugins} held
+     * {@code {"id": "web"}} (pass the model id without the suffix in the request).
+     */
+    public void chatCompletion(ChatRequest request, boolean online, ClientSink sink, Caller caller, String app,
+                               String appUrl, Tracing.Parent parent, ProviderAdapters adapters, Vertx vertx) {
+        RequestAccounting.Attribution attribution = new RequestAccounting.Attribution(app, appUrl);
+        plugins.prepare(this, request, online, sink, vertx,
+                prepared -> new ChatCompletion(this, adapters, vertx, prepared.request(), prepared.sink(), caller,
+                        attribution, parent).run(),
+                error -> refuse(sink, error));
+    }
+
+    /** A request the plugins refused before it reached the attempt loop (nothing was reserved yet). */
+    private static void refuse(ClientSink sink, GatewayError error) {
+        if (!sink.closed() && !sink.headSent()) {
+            sink.respond(error.status(), error.headers(), error.bodyBytes());
+        }
+    }
+
+    /** Serves requests with these plugin settings (the web plugin's search backend); call before serving. */
+    public void usePlugins(SwitchboardConfig.Plugins settings) {
+        this.plugins = new PluginStage(settings);
     }
 
     /** Serves one embeddings request, routed like a chat completion; continues on the caller's event loop. */

@@ -50,7 +50,15 @@ final class Metering {
             upstreamUsage = null;
         }
         usage = withOutputAllowed(usage, endpoint, request);
-        return new Metering(usage, CostCalculator.cost(usage, endpoint.pricing()), upstreamUsage);
+        BigDecimal cost = CostCalculator.cost(usage, endpoint.pricing())
+                .add(webSearchCost(endpoint, request.webSearches()));
+        return new Metering(usage, cost.signum() == 0 ? BigDecimal.ZERO : cost.stripTrailingZeros(), upstreamUsage);
+    }
+
+    /** The web plugin's searches at the endpoint's {@code web_search} price (USD per search). */
+    static BigDecimal webSearchCost(Endpoint endpoint, int searches) {
+        BigDecimal price = endpoint.pricing().webSearch();
+        return searches == 0 || price == null ? BigDecimal.ZERO : price.multiply(BigDecimal.valueOf(searches));
     }
 
     /** Whether every count in an OpenAI usage object is one a generation can have. */

@@ -44,6 +44,7 @@ final class RequestAccounting {
     private final long choices;
     private final String user;
     private final String generationId;
+    private final int webSearches;
     private final long startMillis;
     private boolean admitted;
     private boolean ended;
@@ -68,6 +69,13 @@ final class RequestAccounting {
 
     RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, long choices,
                       String user, String generationId) {
+        this(accounts, caller, attribution, maxTokens, choices, user, generationId, 0);
+    }
+
+    /** As above, for a request the web plugin ran {@code webSearches} searches for (their price is reserved too). */
+    RequestAccounting(Accounts accounts, Caller caller, Attribution attribution, Long maxTokens, long choices,
+                      String user, String generationId, int webSearches) {
+        this.webSearches = webSearches;
         this.accounts = accounts;
         this.caller = caller;
         this.attribution = attribution;
@@ -214,7 +222,8 @@ final class RequestAccounting {
             Pricing p = e.pricing();
             BigDecimal usd = p.prompt().multiply(BigDecimal.valueOf(prompt))
                     .add(p.completion().multiply(BigDecimal.valueOf(output)))
-                    .divide(BigDecimal.valueOf(1_000_000)).add(p.requestOrZero());
+                    .divide(BigDecimal.valueOf(1_000_000)).add(p.requestOrZero())
+                    .add(Metering.webSearchCost(e, webSearches));
             worst = Math.max(worst, Money.toPicoSaturated(usd));
         }
         return worst;

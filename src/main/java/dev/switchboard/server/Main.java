@@ -82,7 +82,7 @@ public final class Main implements Runnable {
             }
             SwitchboardConfig effective = new SwitchboardConfig(loaded.source(), loaded.server().withAddress(host, port),
                     loaded.storage(), loaded.auth(), loaded.routing(), loaded.observability(), loaded.providers(),
-                    loaded.models());
+                    loaded.models(), loaded.plugins());
             for (Provider p : catalog.providers()) {
                 if (!p.enabled()) {
                     log.info("provider {} is disabled: {}", p.id(), p.disabledReason());

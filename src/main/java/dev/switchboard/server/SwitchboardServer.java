@@ -174,6 +174,7 @@ public final class SwitchboardServer implements AutoCloseable {
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
                 observability.metrics(), observability.tracing(), observability.accessLog().enabled(),
                 health == null ? HealthListener.NONE : health);
+        gateway.usePlugins(config.plugins());
         if (health != null) {
             health.listen(gateway.stats(), gateway.cooldowns());
         }

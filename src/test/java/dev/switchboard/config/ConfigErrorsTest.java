@@ -37,7 +37,7 @@ class ConfigErrorsTest {
                         # settings
                         servers: {}
                         """, 2, "servers",
-                        "unknown field (expected one of: auth, models, observability, providers, routing, server, storage)"),
+                        "unknown field (expected one of: auth, models, observability, plugins, providers, routing, server, storage)"),
                 arguments("unknown endpoint field", """
                         models:
                           - id: acme/widget

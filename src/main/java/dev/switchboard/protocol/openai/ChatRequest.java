@@ -50,11 +50,14 @@ public final class ChatRequest {
     private final String user;
     /** The Messages or Responses request this request was translated from, if it came in that way. */
     private final ClientOriginal original;
+    /** Web searches the web plugin ran for this request, each charged at the endpoint's web_search price. */
+    private final int webSearches;
     private JsonNode messagesTree;
 
-    private ChatRequest(Decoder d, List<Member> members, byte[] body, ClientOriginal original) {
+    private ChatRequest(Decoder d, List<Member> members, byte[] body, ClientOriginal original, int webSearches) {
         this.body = body;
         this.original = original;
+        this.webSearches = webSearches;
         this.members = members;
         this.model = d.model;
         this.models = List.copyOf(d.models);
@@ -89,6 +92,11 @@ public final class ChatRequest {
      * instead of a translation back.
      */
     public static ChatRequest decode(byte[] body, ClientOriginal original) {
+        return decode(body, original, 0);
+    }
+
+    /** As above, for a body the plugins rewrote after running {@code webSearches} web searches for it. */
+    public static ChatRequest decode(byte[] body, ClientOriginal original, int webSearches) {
         Decoder decoder = new Decoder();
         List<Member> members;
         try {
@@ -102,7 +110,7 @@ public final class ChatRequest {
         if (decoder.model == null && decoder.models.isEmpty()) {
             throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
         }
-        return new ChatRequest(decoder, members, body, original);
+        return new ChatRequest(decoder, members, body, original, webSearches);
     }
 
     /** The requested model, or the first of {@code models} when {@code model} is absent. */
@@ -164,6 +172,11 @@ public final class ChatRequest {
     /** True when the client spoke {@code api} (and its request is kept for a same-API upstream). */
     public boolean cameAs(ClientOriginal.Api api) {
         return original != null && original.is(api);
+    }
+
+    /** Web searches run for this request by the web plugin (0: none). */
+    public int webSearches() {
+        return webSearches;
     }
 
     /** The {@code user} field (the app's end-user id), or null. */
