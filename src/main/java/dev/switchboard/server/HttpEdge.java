@@ -140,7 +140,7 @@ final class HttpEdge {
                 Route.get("/v1/responses/{id}/input_items", Access.INFERENCE, responsesRoutes::inputItems),
                 Route.post("/v1/embeddings", Access.INFERENCE, inferenceRoutes::embeddings),
                 Route.get("/v1/models", Access.OPEN, call -> sendJson(call.request().response(), 200,
-                        CatalogJson.list(gateway.catalog().listedModels()))),
+                        CatalogJson.list(gateway.catalog().listedWithVariants()))),
                 Route.get("/v1/models/{author}/{slug}", Access.OPEN, call -> sendJson(call.request().response(), 200,
                         CatalogJson.model(listedModel(call)))),
                 Route.get("/v1/models/{author}/{slug}/endpoints", Access.OPEN, call -> sendJson(call.request().response(),
