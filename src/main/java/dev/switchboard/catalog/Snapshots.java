@@ -10,10 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * Dated aliases ({@code openai/gpt-4.1-2025-04-14}, {@code claude-sonnet-4-20250514}) name a pinned
- * snapshot of their model: the request goes upstream as {@code <upstream_model>-<date>} (unchanged when
- * the upstream name already ends with the date) and the answer names the dated id as the model that
- * served. Azure deployments and Bedrock model ids carry their own version, so those endpoints are
- * disabled for a snapshot with the reason.
+ * snapshot of their model, and the answer names the dated id as the model that served. When an
+ * endpoint's upstream name already ends with the date, the model as declared is that snapshot and
+ * every endpoint keeps its name. Otherwise a provider's own name gets the date appended
+ * ({@code gpt-4.1} → {@code gpt-4.1-2025-04-14}); endpoints whose name cannot be pinned that way (Azure
+ * deployments and Bedrock ids carry their own version, aggregators' {@code author/slug} ids have no
+ * dated form Switchboard can know) are disabled for the snapshot with the reason.
  */
 final class Snapshots {
     /** OpenAI dates its snapshots YYYY-MM-DD, Anthropic YYYYMMDD. */
@@ -46,18 +48,28 @@ final class Snapshots {
     }
 
     private static Model snapshot(Model model, String date, ModelId id) {
-        List<Endpoint> endpoints = model.endpoints().stream().map(e -> pinned(e, id, date)).toList();
+        boolean declaredIsSnapshot = model.endpoints().stream().anyMatch(e -> e.upstreamModel().endsWith(date));
+        List<Endpoint> endpoints = model.endpoints().stream()
+                .map(e -> declaredIsSnapshot ? e.servingAs(id, e.upstreamModel()) : pinned(e, id, date)).toList();
         return model.derived(id, model.name() + " (" + date + ")", model.contextLength(), model.pricing(), endpoints,
                 ModelVariant.BASE);
     }
 
     private static Endpoint pinned(Endpoint e, ModelId snapshot, String date) {
         String upstream = e.upstreamModel();
+        Endpoint renamed = e.servingAs(snapshot, upstream + "-" + date);
+        if (!e.enabled()) {
+            return renamed;
+        }
         Protocol protocol = e.provider().protocol();
-        if ((protocol == Protocol.AZURE || protocol == Protocol.BEDROCK) && e.enabled()) {
+        if (protocol == Protocol.AZURE || protocol == Protocol.BEDROCK) {
             return e.servingAs(snapshot, upstream).disabled(
                     "a " + protocol.slug() + " model name carries its own version; it cannot pin snapshot " + date);
         }
-        return e.servingAs(snapshot, upstream.endsWith(date) ? upstream : upstream + "-" + date);
+        if (upstream.contains("/")) {
+            return e.servingAs(snapshot, upstream).disabled(
+                    "the aggregator id " + upstream + " has no known dated form; it cannot pin snapshot " + date);
+        }
+        return renamed;
     }
 }

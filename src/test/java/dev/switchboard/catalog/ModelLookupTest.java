@@ -39,7 +39,7 @@ class ModelLookupTest {
                 endpoints:
                   - { provider: openai, upstream_model: dated }
                   - { provider: azure, upstream_model: my-deployment }
-                  - { provider: paid, upstream_model: dated-2025-04-14 }
+                  - { provider: paid, upstream_model: vendor/dated }
             """;
 
     private static Catalog catalog() {
@@ -128,8 +128,15 @@ class ModelLookupTest {
         Endpoint openai = snapshot.endpoints().getFirst();
         assertThat(openai.upstreamModel()).isEqualTo("dated-2025-04-14");
         assertThat(openai.id().model().value()).isEqualTo("acme/dated-2025-04-14");
-        // an upstream name that already carries the date is kept as is
-        assertThat(snapshot.endpoints().get(2).upstreamModel()).isEqualTo("dated-2025-04-14");
+    }
+
+    @Test
+    void anAggregatorIdCannotPinASnapshotAndIsLeftOutWithTheReason() {
+        Endpoint aggregator = found("acme/dated-2025-04-14").endpoints().get(2);
+
+        assertThat(aggregator.enabled()).isFalse();
+        assertThat(aggregator.disabledReason())
+                .isEqualTo("the aggregator id vendor/dated has no known dated form; it cannot pin snapshot 2025-04-14");
     }
 
     @Test
@@ -149,14 +156,15 @@ class ModelLookupTest {
     }
 
     @Test
-    void anAnthropicStyleDateIsPinnedToo() {
+    void whenAnEndpointAlreadyNamesTheSnapshotTheModelIsThatSnapshotAndKeepsEveryEndpoint() {
         Model sonnet = CatalogFactory.build(new ConfigLoader(Map.of("ANTHROPIC_API_KEY", "k", "OPENROUTER_API_KEY", "k"))
                 .load("switchboard.yaml", "models: []"), BuiltInCatalogTest.IMPLEMENTED)
                 .find("anthropic/claude-sonnet-4-20250514").orElseThrow();
 
         assertThat(sonnet.id().value()).isEqualTo("anthropic/claude-sonnet-4-20250514");
         assertThat(sonnet.endpoints()).extracting(Endpoint::upstreamModel)
-                .containsExactly("claude-sonnet-4-20250514", "anthropic/claude-sonnet-4-20250514");
+                .containsExactly("claude-sonnet-4-20250514", "anthropic/claude-sonnet-4");
+        assertThat(sonnet.endpoints()).allSatisfy(e -> assertThat(e.enabled()).isTrue());
     }
 
     @Test
