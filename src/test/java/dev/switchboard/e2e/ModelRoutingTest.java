@@ -5,13 +5,16 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.testing.FakeUpstream;
+import dev.switchboard.testing.Fixtures;
 import dev.switchboard.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -125,6 +129,21 @@ class ModelRoutingTest {
         assertThat(cheap.last().json().path("model").asText()).isEqualTo("chat-2025-04-14");
         assertThat(completion.model()).isEqualTo("test/chat-2025-04-14");
         assertThat(provider(completion)).isEqualTo("Cheap");
+    }
+
+    @Test
+    void aStreamedSnapshotNamesTheDatedIdInEveryChunk() {
+        cheap.enqueue(FakeUpstream.sseEvents(Fixtures.text("openai/chat_stream_text.sse"), 1));
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ask("test/chat-2025-04-14")
+                        .putAdditionalBodyProperty("provider", preferences(Map.of("only", List.of("cheap")))).build())) {
+            stream.stream().forEach(chunks::add);
+        }
+
+        assertThat(chunks).isNotEmpty().allSatisfy(c -> assertThat(c.model()).isEqualTo("test/chat-2025-04-14"));
+        assertThat(cheap.last().json().path("model").asText()).isEqualTo("chat-2025-04-14");
     }
 
     @Test
@@ -237,6 +256,18 @@ class ModelRoutingTest {
                 {"model":"test/chat","max_tokens":64,"messages":[{"role":"user","content":[
                   {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
                   {"type":"text","text":"What is this?"}]}]}""");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(Json.parse(response.body()).path("error").path("message").asText())
+                .contains("does not accept image input");
+    }
+
+    @Test
+    void aResponsesApiInputImageIsFilteredLikeAnImagePart() {
+        HttpResponse<String> response = gateway.post("/v1/responses", """
+                {"model":"test/chat","input":[{"role":"user","content":[
+                  {"type":"input_text","text":"What is this?"},
+                  {"type":"input_image","image_url":"%s"}]}]}""".formatted(IMAGE));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(Json.parse(response.body()).path("error").path("message").asText())
