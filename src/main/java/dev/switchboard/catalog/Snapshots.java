@@ -63,8 +63,9 @@ final class Snapshots {
         }
         Protocol protocol = e.provider().protocol();
         if (protocol == Protocol.AZURE || protocol == Protocol.BEDROCK) {
+            String name = protocol == Protocol.AZURE ? "an Azure deployment name" : "a Bedrock model id";
             return e.servingAs(snapshot, upstream).disabled(
-                    "a " + protocol.slug() + " model name carries its own version; it cannot pin snapshot " + date);
+                    name + " carries its own version; it cannot pin snapshot " + date);
         }
         if (upstream.contains("/")) {
             return e.servingAs(snapshot, upstream).disabled(

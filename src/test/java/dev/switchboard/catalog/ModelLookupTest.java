@@ -145,7 +145,7 @@ class ModelLookupTest {
 
         assertThat(azure.enabled()).isFalse();
         assertThat(azure.disabledReason()).isEqualTo(
-                "a azure model name carries its own version; it cannot pin snapshot 2025-04-14");
+                "an Azure deployment name carries its own version; it cannot pin snapshot 2025-04-14");
     }
 
     @Test
@@ -183,6 +183,20 @@ class ModelLookupTest {
                 BuiltInCatalogTest.IMPLEMENTED));
 
         assertThat(error.getMessage()).contains("quantization").contains("expected one of int4, int8").contains("\"q4\"");
+    }
+
+    @Test
+    void aUserFileAddsAQuantizationToABuiltInEndpointKeepingTheRest() {
+        Catalog catalog = CatalogFactory.build(new ConfigLoader(Map.of()).load("switchboard.yaml", """
+                models:
+                  - id: meta-llama/llama-3.3-70b-instruct
+                    endpoints:
+                      - { provider: groq, quantization: FP8 }
+                """), BuiltInCatalogTest.IMPLEMENTED);
+
+        Endpoint groq = catalog.find("meta-llama/llama-3.3-70b-instruct").orElseThrow().endpoints().getFirst();
+        assertThat(groq.quantization()).isEqualTo("fp8");
+        assertThat(groq.upstreamModel()).isEqualTo("llama-3.3-70b-versatile");
     }
 
     @Test
