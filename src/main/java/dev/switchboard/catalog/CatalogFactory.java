@@ -262,7 +262,8 @@ public final class CatalogFactory {
         return new Model(modelId, s.name() == null ? id : s.name(), s.aliases() == null ? List.of() : List.copyOf(s.aliases()),
                 created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
                 modalities(s.inputModalities()), modalities(s.outputModalities()), s.tokenizer(), pricing, parameters,
-                List.copyOf(endpoints), categories(entry, s.categories()));
+                List.copyOf(endpoints), categories(entry, s.categories()),
+                s.inputModalities() != null && !s.inputModalities().isEmpty(), ModelVariant.BASE);
     }
 
     private static Set<String> categories(Sourced<?> entry, List<String> values) {
@@ -298,7 +299,20 @@ public final class CatalogFactory {
         String reason = !provider.enabled() ? provider.id() + ": " + provider.disabledReason()
                 : enabled ? null : "endpoint disabled in the configuration";
         return new Endpoint(new EndpointId(model, provider.id()), provider, upstream, context, maxOutput, pricing,
-                parameters, enabled, reason);
+                parameters, enabled, reason, quantization(entry));
+    }
+
+    private static String quantization(Sourced<EndpointSpec> entry) {
+        String value = entry.spec().quantization();
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String level = value.trim().toLowerCase(Locale.ROOT);
+        if (!Quantization.known(level)) {
+            throw error(entry, "quantization", "expected one of " + String.join(", ", Quantization.LEVELS)
+                    + " (got \"" + value + "\")");
+        }
+        return level;
     }
 
     /** Field-level override: an endpoint's prices replace only the prices it names. */

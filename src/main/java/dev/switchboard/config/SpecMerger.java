@@ -116,7 +116,8 @@ final class SpecMerger {
                         or(e.maxOutputTokens(), b.spec().maxOutputTokens()),
                         pricing(b.spec().pricing(), e.pricing()),
                         or(e.supportedParameters(), b.spec().supportedParameters()),
-                        or(e.enabled(), b.spec().enabled()));
+                        or(e.enabled(), b.spec().enabled()),
+                        or(e.quantization(), b.spec().quantization()));
                 merged.set(at, new Sourced<>(spec, override.origin(), override.lines(), b, List.of()));
             }
         }

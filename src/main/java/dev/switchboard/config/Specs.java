@@ -110,6 +110,7 @@ public final class Specs {
     }
 
     public record EndpointSpec(String provider, String upstreamModel, Long contextLength, Long maxOutputTokens,
-                               PricingSpec pricing, List<String> supportedParameters, Boolean enabled) {
+                               PricingSpec pricing, List<String> supportedParameters, Boolean enabled,
+                               String quantization) {
     }
 }

@@ -109,7 +109,8 @@ final class ChatCompletion extends AttemptLoop {
                 + " does not generate text (output: " + String.join(", ", model.outputModalities())
                 + "); embeddings models answer at POST /v1/embeddings");
         RouteQuery query = new RouteQuery(models, promptSize, request.maxTokens(),
-                request.parameters(), request.hasTools(), request.hasResponseFormat(), request.provider());
+                request.parameters(), request.hasTools(), request.hasResponseFormat(), request.provider(),
+                request.inputModalities());
         RoutePlan routePlan = gateway.router().plan(query, gateway.signals());
         if (routePlan.isEmpty()) {
             throw nothingToTry(models, routePlan.rejections());

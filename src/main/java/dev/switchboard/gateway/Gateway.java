@@ -6,6 +6,7 @@ import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.catalog.ModelLookup;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
@@ -209,8 +210,12 @@ public final class Gateway {
     List<Model> models(List<String> ids, String output, Function<Model, String> wrongKind) {
         List<Model> models = new ArrayList<>();
         for (String id : ids) {
-            Model model = catalog.find(id).orElseThrow(() -> GatewayError.notFound(
-                    "Model \"" + id + "\" does not exist. GET /v1/models lists the available models."));
+            Model model = switch (catalog.lookup(id)) {
+                case ModelLookup.Found found -> found.model();
+                case ModelLookup.VariantNotServed notServed -> throw GatewayError.notFound(notServed.message());
+                case ModelLookup.Unknown unknown -> throw GatewayError.notFound(
+                        "Model \"" + id + "\" does not exist. GET /v1/models lists the available models.");
+            };
             if (!model.outputModalities().contains(output)) {
                 throw GatewayError.badRequest("model", wrongKind.apply(model));
             }

@@ -72,7 +72,14 @@ public final class GatewayError extends RuntimeException {
         metadata.put("error_type", "no_endpoint_can_serve");
         metadata.set("rejections", rejectionsJson(rejections));
         return new GatewayError(400, "invalid_request_error",
-                "No endpoint of " + models + " can serve this request (see metadata.rejections)", null, metadata, null);
+                "No endpoint of " + models + " can serve this request" + commonReason(rejections)
+                        + " (see metadata.rejections)", null, metadata, null);
+    }
+
+    /** When every endpoint was left out for the same reason (an image for a text-only model), that reason. */
+    private static String commonReason(List<Rejection> rejections) {
+        List<String> details = rejections.stream().map(Rejection::detail).distinct().toList();
+        return details.size() == 1 ? ": " + details.getFirst() : "";
     }
 
     static ArrayNode rejectionsJson(List<Rejection> rejections) {

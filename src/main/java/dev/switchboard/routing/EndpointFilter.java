@@ -55,6 +55,13 @@ final class EndpointFilter {
         if (prefs.zdr() && !e.provider().dataPolicy().zeroRetention()) {
             return new Rejection.NotZeroDataRetention(e.id());
         }
+        if (!prefs.quantizations().isEmpty() && !prefs.quantizations().contains(e.quantizationOrUnknown())) {
+            return new Rejection.QuantizationExcluded(e.id(), e.quantizationOrUnknown());
+        }
+        Rejection modality = InputModalities.rejection(model, e, query.inputModalities());
+        if (modality != null) {
+            return modality;
+        }
         Rejection price = priceRejection(e, prefs.maxPrice());
         if (price != null) {
             return price;

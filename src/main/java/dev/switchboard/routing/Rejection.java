@@ -108,4 +108,27 @@ public sealed interface Rejection {
             return "not the chosen provider and provider.allow_fallbacks is false";
         }
     }
+
+    record QuantizationExcluded(EndpointId endpoint, String quantization) implements Rejection {
+        public String reason() {
+            return "quantization";
+        }
+
+        public String detail() {
+            return "quantization " + quantization + " is not in provider.quantizations";
+        }
+    }
+
+    /** The request carries input (an image, a file, audio) that the model does not declare it accepts. */
+    record InputModalityUnsupported(EndpointId endpoint, Set<String> missing, java.util.List<String> accepted)
+            implements Rejection {
+        public String reason() {
+            return "input_modality";
+        }
+
+        public String detail() {
+            return "the model does not accept " + String.join(", ", missing.stream().sorted().toList())
+                    + " input (its input modalities: " + String.join(", ", accepted) + ")";
+        }
+    }
 }

@@ -42,8 +42,9 @@ public final class Router {
             List<Endpoint> all = perModel.stream().flatMap(List::stream).toList();
             ordered.addAll(order(all, prefs, signals, rejections));
         } else {
-            for (List<Endpoint> candidates : perModel) {
-                ordered.addAll(order(candidates, prefs, signals, rejections));
+            for (int i = 0; i < perModel.size(); i++) {
+                ProviderPreferences modelPrefs = VariantSort.preferences(query.models().get(i), prefs);
+                ordered.addAll(order(perModel.get(i), modelPrefs, signals, rejections));
             }
         }
         return new RoutePlan(List.copyOf(ordered), List.copyOf(rejections));

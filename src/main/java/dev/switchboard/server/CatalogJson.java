@@ -100,7 +100,7 @@ final class CatalogJson {
                 node.put("max_completion_tokens", e.maxOutputTokens());
             }
             node.set("pricing", pricing(e.pricing()));
-            node.putNull("quantization");
+            node.put("quantization", e.quantization());
             ArrayNode parameters = node.putArray("supported_parameters");
             new TreeSet<>(e.supportedParameters()).forEach(parameters::add);
             LiveStats.View live = stats.view(e.id());

@@ -20,12 +20,12 @@ final class CatalogRoutes {
     }
 
     void list(Route.Call call) {
-        send(call, CatalogJson.list(query(call).select(catalog.get().listedModels())));
+        send(call, CatalogJson.list(query(call).select(catalog.get().listedWithVariants())));
     }
 
     /** {@code {data: {count}}}: how many models the same filters list (the page parameters aside). */
     void count(Route.Call call) {
-        int count = query(call).filter().apply(catalog.get().listedModels()).size();
+        int count = query(call).filter().apply(catalog.get().listedWithVariants()).size();
         ObjectNode body = Json.object();
         body.putObject("data").put("count", count);
         send(call, body);
@@ -36,7 +36,7 @@ final class CatalogRoutes {
      * so these are the models with at least one enabled endpoint: the list of {@code /models}.
      */
     void forCaller(Route.Call call) {
-        send(call, CatalogJson.list(query(call).select(catalog.get().listedModels())));
+        send(call, CatalogJson.list(query(call).select(catalog.get().listedWithVariants())));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
 import dev.switchboard.catalog.Model;
 import dev.switchboard.catalog.ModelId;
+import dev.switchboard.catalog.ModelVariant;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.catalog.Protocol;
 import dev.switchboard.catalog.Provider;
@@ -51,6 +52,17 @@ final class RoutingFixtures {
         return model(MODEL, endpoints);
     }
 
+    /**
+     * A model declaring {@code inputModalities} (null: declaring none, as a user's own vLLM model),
+     * optionally as a variant of itself.
+     */
+    static Model model(String id, List<String> inputModalities, ModelVariant variant, EndpointSpec... endpoints) {
+        Model plain = model(id, endpoints);
+        return new Model(plain.id(), id, List.of(), null, "", plain.contextLength(), null,
+                inputModalities == null ? List.of("text") : inputModalities, List.of("text"), "o200k_base", Pricing.FREE,
+                Set.of(), plain.endpoints(), Set.of(), inputModalities != null, variant);
+    }
+
     static QuerySpec query(Model... models) {
         return new QuerySpec(List.of(models));
     }
@@ -89,6 +101,7 @@ final class RoutingFixtures {
         private boolean enabled = true;
         private String disabledReason;
         private DataPolicy dataPolicy = new DataPolicy(false, 0);
+        private String quantization;
 
         private EndpointSpec(String provider) {
             this.provider = provider;
@@ -141,12 +154,17 @@ final class RoutingFixtures {
             return this;
         }
 
+        EndpointSpec quantization(String level) {
+            this.quantization = level;
+            return this;
+        }
+
         Endpoint build(ModelId model) {
             Provider p = new Provider(new ProviderId(provider), provider, Protocol.OPENAI, "https://" + provider + ".test",
                     "key", null, Map.of(), dataPolicy, Timeouts.DEFAULT, enabled, disabledReason, 0, AwsSettings.NONE);
             Pricing pricing = new Pricing(prompt, completion, null, null, request, image, null, null);
             return new Endpoint(new EndpointId(model, p.id()), p, model.slug(), context, maxOutput, pricing, parameters,
-                    enabled, disabledReason);
+                    enabled, disabledReason, quantization);
         }
     }
 
@@ -158,6 +176,7 @@ final class RoutingFixtures {
         private boolean hasTools;
         private boolean hasResponseFormat;
         private ProviderPreferences preferences = ProviderPreferences.NONE;
+        private Set<String> inputModalities = Set.of();
 
         private QuerySpec(List<Model> models) {
             this.models = models;
@@ -197,8 +216,14 @@ final class RoutingFixtures {
             return this;
         }
 
+        QuerySpec inputModalities(String... modalities) {
+            this.inputModalities = Set.of(modalities);
+            return this;
+        }
+
         RouteQuery build() {
-            return new RouteQuery(models, prompt, maxTokens, parameters, hasTools, hasResponseFormat, preferences);
+            return new RouteQuery(models, prompt, maxTokens, parameters, hasTools, hasResponseFormat, preferences,
+                    inputModalities);
         }
     }
 
@@ -215,6 +240,12 @@ final class RoutingFixtures {
         private MaxPrice maxPrice;
         private PercentileCutoffs minThroughput;
         private PercentileCutoffs maxLatency;
+        private List<String> quantizations = List.of();
+
+        Prefs quantizations(String... levels) {
+            this.quantizations = List.of(levels);
+            return this;
+        }
 
         Prefs order(String... slugs) {
             this.order = List.of(slugs);
@@ -278,7 +309,7 @@ final class RoutingFixtures {
 
         ProviderPreferences build() {
             return new ProviderPreferences(order, only, ignore, allowFallbacks, requireParameters, dataCollection, zdr,
-                    sort, maxPrice, minThroughput, maxLatency);
+                    sort, maxPrice, minThroughput, maxLatency, quantizations);
         }
     }
 

@@ -48,6 +48,8 @@ public final class ChatRequest {
     private final boolean hasTools;
     private final boolean hasResponseFormat;
     private final String user;
+    /** Input kinds beyond text in the messages' content parts: image, file, audio, video. */
+    private final Set<String> inputModalities;
     /** The Messages or Responses request this request was translated from, if it came in that way. */
     private final ClientOriginal original;
     /** Web searches the web plugin ran for this request, each charged at the endpoint's web_search price. */
@@ -74,6 +76,7 @@ public final class ChatRequest {
         this.hasTools = d.hasTools;
         this.hasResponseFormat = d.hasResponseFormat;
         this.user = d.user;
+        this.inputModalities = Set.copyOf(d.inputModalities);
     }
 
     /**
@@ -158,6 +161,11 @@ public final class ChatRequest {
 
     public boolean hasTools() {
         return hasTools;
+    }
+
+    /** The kinds of input beyond text the messages carry ({@code image}, {@code file}, {@code audio}, {@code video}). */
+    public Set<String> inputModalities() {
+        return inputModalities;
     }
 
     public boolean hasResponseFormat() {
@@ -319,6 +327,7 @@ public final class ChatRequest {
         boolean hasTools;
         boolean hasResponseFormat;
         String user;
+        final Set<String> inputModalities = new LinkedHashSet<>();
 
         @Override
         public void inspect(String name, JsonParser p) throws IOException {
@@ -382,6 +391,8 @@ public final class ChatRequest {
                                     + "\" (expected system, developer, user, assistant, tool or function)");
                         }
                         hasRole = true;
+                    } else if (field.equals("content") && value == JsonToken.START_ARRAY) {
+                        InputParts.scan(p, inputModalities);
                     }
                     p.skipChildren();
                 }

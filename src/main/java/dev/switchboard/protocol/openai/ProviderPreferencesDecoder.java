@@ -32,7 +32,28 @@ final class ProviderPreferencesDecoder {
                 sort(node),
                 maxPrice(node),
                 cutoffs(node, "preferred_min_throughput"),
-                cutoffs(node, "preferred_max_latency"));
+                cutoffs(node, "preferred_max_latency"),
+                quantizations(node));
+    }
+
+    /** OpenRouter's {@code Quantization} values; anything else is a typo that would silently filter everything out. */
+    private static List<String> quantizations(ObjectNode node) {
+        JsonNode value = node.get("quantizations");
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        String expected = "expected an array of quantization levels (" + String.join(", ", ProviderPreferences.QUANTIZATION_LEVELS) + ")";
+        if (!value.isArray()) {
+            throw invalid("quantizations", expected);
+        }
+        List<String> levels = new ArrayList<>(value.size());
+        for (JsonNode level : value) {
+            if (!level.isTextual() || !ProviderPreferences.QUANTIZATION_LEVELS.contains(level.asText())) {
+                throw invalid("quantizations", expected + "; got " + level);
+            }
+            levels.add(level.asText());
+        }
+        return List.copyOf(levels);
     }
 
     private static List<String> slugs(ObjectNode node, String field) {

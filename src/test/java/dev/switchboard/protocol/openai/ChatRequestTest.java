@@ -68,6 +68,19 @@ class ChatRequestTest {
     }
 
     @Test
+    void readsTheKindsOfInputTheContentPartsCarry() {
+        ChatRequest request = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"look\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AA==\"}},"
+                + "{\"image_url\":{\"url\":\"x\"},\"type\":\"image_url\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AA==\",\"format\":\"wav\"}},"
+                + "{\"type\":\"file\",\"file\":{\"filename\":\"a.pdf\",\"file_data\":\"data:application/pdf;base64,AA==\"}}]}]}");
+
+        assertThat(request.inputModalities()).containsExactlyInAnyOrder("image", "audio", "file");
+        assertThat(decode("{\"model\":\"m\"," + MESSAGES + "}").inputModalities()).isEmpty();
+    }
+
+    @Test
     void prefersMaxCompletionTokensOverMaxTokens() {
         assertThat(decode("{\"model\":\"m\"," + MESSAGES + ",\"max_tokens\":10,\"max_completion_tokens\":20}").maxTokens())
                 .isEqualTo(20L);

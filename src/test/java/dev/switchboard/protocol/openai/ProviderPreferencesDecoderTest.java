@@ -38,7 +38,25 @@ class ProviderPreferencesDecoderTest {
 
     @Test
     void ignoresMembersItDoesNotKnow() {
-        assertThat(provider("{\"quantizations\":[\"fp8\"],\"experimental\":{\"x\":1}}")).isEqualTo(ProviderPreferences.NONE);
+        assertThat(provider("{\"enforce_distillable_text\":true,\"experimental\":{\"x\":1}}"))
+                .isEqualTo(ProviderPreferences.NONE);
+    }
+
+    @Test
+    void readsQuantizations() {
+        assertThat(provider("{\"quantizations\":[\"fp8\",\"int4\",\"unknown\"]}").quantizations())
+                .containsExactly("fp8", "int4", "unknown");
+        assertThat(provider("{\"quantizations\":null}").quantizations()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"\"fp8\"", "[\"q4_k_m\"]", "[8]", "[\"FP8\"]"})
+    void refusesQuantizationsThatAreNotOpenRoutersLevels(String value) {
+        var error = org.assertj.core.api.Assertions.catchThrowableOfType(dev.switchboard.protocol.InvalidRequestException.class,
+                () -> provider("{\"quantizations\":" + value + "}"));
+
+        assertThat(error.param()).isEqualTo("provider.quantizations");
+        assertThat(error.getMessage()).startsWith("provider.quantizations: expected an array of quantization levels (int4, ");
     }
 
     @Test
