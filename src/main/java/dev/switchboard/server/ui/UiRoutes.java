@@ -209,10 +209,20 @@ public final class UiRoutes {
                     .sorted(Comparator.comparing((Model m) -> !m.id().value().equals("switchboard/echo"))).toList();
             String selected = wanted != null && models.stream().anyMatch(m -> m.id().value().equals(wanted)) ? wanted
                     : models.isEmpty() ? "" : models.getFirst().id().value();
-            var view = PlaygroundPage.build(models, selected, request.getParam("prompt"), caller.admin());
-            pages.page(request, 200, "playground.jte", pages.frame(session, "Playground", "playground", false),
-                    Map.of("view", view));
+            String prompt = request.getParam("prompt");
+            if (!caller.admin()) {
+                showPlayground(request, session, PlaygroundPage.build(models, selected, prompt, false, List.of(), 0));
+                return;
+            }
+            // the admin key cannot call models: its session bills an inference key picked on the page
+            pages.await(request, accounts.listKeys(), keys -> showPlayground(request, session,
+                    PlaygroundPage.build(models, selected, prompt, true, keys, accounts.clock().millis())));
         });
+    }
+
+    private void showPlayground(HttpServerRequest request, Sessions.Session session, PlaygroundPage.View view) {
+        pages.page(request, 200, "playground.jte", pages.frame(session, "Playground", "playground", false),
+                Map.of("view", view));
     }
 
     private void asset(HttpServerRequest request, String name) {
