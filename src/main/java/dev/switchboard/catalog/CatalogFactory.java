@@ -5,6 +5,7 @@ import dev.switchboard.config.Sourced;
 import dev.switchboard.config.Specs.AwsSpec;
 import dev.switchboard.config.Specs.DataPolicySpec;
 import dev.switchboard.config.Specs.EndpointSpec;
+import dev.switchboard.config.Specs.ExampleSpec;
 import dev.switchboard.config.Specs.ModelSpec;
 import dev.switchboard.config.Specs.PricingSpec;
 import dev.switchboard.config.Specs.ProviderSpec;
@@ -249,7 +250,7 @@ public final class CatalogFactory {
         return new Model(modelId, s.name() == null ? id : s.name(), s.aliases() == null ? List.of() : List.copyOf(s.aliases()),
                 created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
                 modalities(s.inputModalities()), modalities(s.outputModalities()), s.tokenizer(), pricing, parameters,
-                List.copyOf(endpoints));
+                List.copyOf(endpoints), examples(entry, s.examples()));
     }
 
     private static Endpoint endpoint(Sourced<EndpointSpec> entry, ModelId model, Provider provider, long modelContext,
@@ -307,6 +308,24 @@ public final class CatalogFactory {
         } catch (DateTimeParseException e) {
             throw error(entry, "created", "expected a date YYYY-MM-DD (got \"" + created + "\")");
         }
+    }
+
+    private static List<ModelExample> examples(Sourced<ModelSpec> entry, List<ExampleSpec> specs) {
+        if (specs == null) {
+            return List.of();
+        }
+        List<ModelExample> examples = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            ExampleSpec spec = specs.get(i);
+            String field = "examples[" + i + "]";
+            if (spec == null) {
+                throw error(entry, field, "expected {prompt, output} (output optional)");
+            }
+            String prompt = required(entry, field + ".prompt", spec.prompt()).strip();
+            String output = spec.output() == null || spec.output().isBlank() ? null : spec.output().strip();
+            examples.add(new ModelExample(prompt, output));
+        }
+        return List.copyOf(examples);
     }
 
     private static List<String> modalities(List<String> values) {

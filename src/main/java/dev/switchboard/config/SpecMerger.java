@@ -79,7 +79,8 @@ final class SpecMerger {
                 or(user.tokenizer(), base.tokenizer()),
                 pricing(base.pricing(), user.pricing()),
                 or(user.supportedParameters(), base.supportedParameters()),
-                endpoints);
+                endpoints,
+                or(user.examples(), base.examples()));
     }
 
     static PricingSpec pricing(PricingSpec base, PricingSpec user) {

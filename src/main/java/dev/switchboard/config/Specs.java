@@ -70,7 +70,12 @@ public final class Specs {
     public record ModelSpec(String id, String name, List<String> aliases, String created, String description,
                             Long contextLength, Long maxOutputTokens, List<String> inputModalities,
                             List<String> outputModalities, String tokenizer, PricingSpec pricing,
-                            List<String> supportedParameters, List<EndpointSpec> endpoints) {
+                            List<String> supportedParameters, List<EndpointSpec> endpoints,
+                            List<ExampleSpec> examples) {
+    }
+
+    /** An example prompt for the model's page, and optionally the answer to show under it. */
+    public record ExampleSpec(String prompt, String output) {
     }
 
     /** USD per million tokens for token prices; USD per unit for request, image and web_search. */
