@@ -134,25 +134,60 @@
     return [events, rest];
   }
 
+  /** Reads a picked image file as a data: URL, for an image_url content part. */
+  function dataUrl(file) {
+    return new Promise(function (resolve, reject) {
+      const reader = new FileReader();
+      reader.onload = function () { resolve(reader.result); };
+      reader.onerror = function () { reject(reader.error || new Error("cannot read " + file.name)); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  /** A number typed in a playground field, or undefined when it is empty (the model's default then applies). */
+  function numberOf(field) {
+    const text = field ? field.value.trim() : "";
+    return text === "" ? undefined : Number(text);
+  }
+
   function initPlayground() {
     const form = document.getElementById("playground");
     if (!form) {
       return;
     }
     const model = document.getElementById("pg-model");
+    const compare = document.getElementById("pg-compare");
+    const key = document.getElementById("pg-key");
     const order = document.getElementById("pg-order");
     const fallbacks = document.getElementById("pg-fallbacks");
     const system = document.getElementById("pg-system");
+    const temperature = document.getElementById("pg-temperature");
+    const maxTokens = document.getElementById("pg-max-tokens");
+    const topP = document.getElementById("pg-top-p");
     const input = document.getElementById("pg-input");
-    const list = document.getElementById("pg-messages");
+    const image = document.getElementById("pg-image");
+    const imageField = document.getElementById("pg-image-field");
     const send = document.getElementById("pg-send");
     const stop = document.getElementById("pg-stop");
     const status = document.getElementById("pg-status");
     const providers = document.getElementById("pg-providers");
-    let history = [];
+    // one conversation per column: the first model's, and the compared model's
+    const columns = [
+      { select: model, list: document.getElementById("pg-messages"), title: document.getElementById("pg-title"), history: [] },
+      { select: compare, list: document.getElementById("pg-messages-b"), title: document.getElementById("pg-title-b"),
+        box: document.getElementById("pg-column-b"), history: [] }
+    ];
     let controller = null;
 
-    function fillProviders() {
+    function comparing() {
+      return compare && compare.value !== "";
+    }
+
+    function activeColumns() {
+      return comparing() ? columns : [columns[0]];
+    }
+
+    function layout() {
       providers.replaceChildren();
       const option = model.selectedOptions[0];
       (option ? option.dataset.providers.split(",") : []).filter(Boolean).forEach(function (p) {
@@ -160,11 +195,28 @@
         o.value = p;
         providers.appendChild(o);
       });
+      columns[1].box.hidden = !comparing();
+      columns.forEach(function (c) { c.title.textContent = comparing() && c.select.value ? c.select.value : ""; });
+      // an image goes with the message only when every chosen model takes image input
+      const images = activeColumns().every(function (c) {
+        const o = c.select.selectedOptions[0];
+        return o && o.dataset.images === "true";
+      });
+      imageField.hidden = !images;
+      if (!images) {
+        image.value = "";
+      }
     }
-    model.addEventListener("change", function () { history = []; list.replaceChildren(); fillProviders(); });
-    fillProviders();
 
-    function bubble(role, text) {
+    function reset() {
+      columns.forEach(function (c) { c.history = []; c.list.replaceChildren(); });
+    }
+
+    model.addEventListener("change", function () { reset(); layout(); });
+    compare.addEventListener("change", function () { reset(); layout(); });
+    layout();
+
+    function bubble(list, role, text) {
       const div = document.createElement("div");
       div.className = "message " + role;
       const label = document.createElement("span");
@@ -186,8 +238,7 @@
     }
 
     document.getElementById("pg-clear").addEventListener("click", function () {
-      history = [];
-      list.replaceChildren();
+      reset();
       status.textContent = "";
     });
     stop.addEventListener("click", function () {
@@ -196,17 +247,16 @@
       }
     });
 
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      const text = input.value.trim();
-      if (!text || controller) {
-        return;
-      }
-      history.push({ role: "user", content: text });
-      bubble("user", text);
-      input.value = "";
-      const messages = (system.value.trim() ? [{ role: "system", content: system.value.trim() }] : []).concat(history);
-      const request = { model: model.value, messages: messages, stream: true };
+    /** The chat body for one column: the page's parameters, the system prompt, and that column's conversation. */
+    function chatRequest(column) {
+      const messages = (system.value.trim() ? [{ role: "system", content: system.value.trim() }] : []).concat(column.history);
+      const request = { model: column.select.value, messages: messages, stream: true };
+      const parameters = { temperature: numberOf(temperature), max_tokens: numberOf(maxTokens), top_p: numberOf(topP) };
+      Object.keys(parameters).forEach(function (name) {
+        if (parameters[name] !== undefined) {
+          request[name] = parameters[name];
+        }
+      });
       const providerOrder = order.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
       if (providerOrder.length || !fallbacks.checked) {
         request.provider = { allow_fallbacks: fallbacks.checked };
@@ -214,25 +264,27 @@
           request.provider.order = providerOrder;
         }
       }
-      const reply = bubble("assistant", "");
+      return request;
+    }
+
+    /** Streams one column's answer into a new bubble; resolves when it ended, failed or was stopped. */
+    async function answer(column, signal) {
+      const reply = bubble(column.list, "assistant", "");
       const content = reply.querySelector(".content");
-      controller = new AbortController();
-      send.disabled = true;
-      stop.disabled = false;
-      status.textContent = "waiting for the first token…";
       const started = performance.now();
       let firstTokenAt = null;
       let provider = "";
       let usage = null;
       let failure = null;
-      let answer = "";
+      let text = "";
       try {
-        const response = await fetch("/playground/chat", {
+        const url = "/playground/chat" + (key ? "?key=" + encodeURIComponent(key.value) : "");
+        const response = await fetch(url, {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), "X-Title": "Switchboard Playground" },
-          body: JSON.stringify(request),
-          signal: controller.signal
+          body: JSON.stringify(chatRequest(column)),
+          signal: signal
         });
         const generation = response.headers.get("X-Generation-Id");
         if (!response.ok) {
@@ -272,13 +324,13 @@
                 firstTokenAt = performance.now();
                 status.textContent = "streaming…";
               }
-              answer += delta.content;
-              content.textContent = answer;
+              text += delta.content;
+              content.textContent = text;
             }
           }
         }
         const ended = performance.now();
-        history.push({ role: "assistant", content: answer });
+        column.history.push({ role: "assistant", content: text });
         const parts = [];
         if (provider) { parts.push("provider " + provider); }
         if (firstTokenAt !== null) { parts.push("first token " + Math.round(firstTokenAt - started) + " ms"); }
@@ -295,14 +347,49 @@
           reply.classList.add("failed");
           meta(reply, "error: " + failure);
         }
-        status.textContent = "";
       } catch (e) {
         reply.classList.add("failed");
         meta(reply, e.name === "AbortError" ? "stopped" : "error: " + e.message);
         reply.dataset.done = "true";
-        history.pop();
-        status.textContent = "";
+        column.history.pop();
+      }
+    }
+
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text || controller) {
+        return;
+      }
+      const file = !imageField.hidden && image.files && image.files[0];
+      let userContent = text;
+      if (file) {
+        try {
+          userContent = [{ type: "text", text: text }, { type: "image_url", image_url: { url: await dataUrl(file) } }];
+        } catch (e) {
+          status.textContent = "error: " + e.message;
+          return;
+        }
+      }
+      const targets = activeColumns();
+      targets.forEach(function (column) {
+        column.history.push({ role: "user", content: userContent });
+        const sent = bubble(column.list, "user", text);
+        if (file) {
+          meta(sent, "image: " + file.name);
+        }
+      });
+      input.value = "";
+      image.value = "";
+      controller = new AbortController();
+      send.disabled = true;
+      stop.disabled = false;
+      status.textContent = "waiting for the first token…";
+      try {
+        // compared models stream at once, each into its own column
+        await Promise.all(targets.map(function (column) { return answer(column, controller.signal); }));
       } finally {
+        status.textContent = "";
         controller = null;
         send.disabled = false;
         stop.disabled = true;

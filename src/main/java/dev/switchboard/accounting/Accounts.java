@@ -197,6 +197,18 @@ public final class Accounts implements AutoCloseable {
     }
 
     /**
+     * The inference key with this hash as a caller, for the admin's web playground: it bills a key the
+     * admin picked without anyone holding that key's secret. Empty when no inference key has the hash;
+     * fails with {@link AccessDenied} (403) when the key is disabled or expired.
+     */
+    public CompletableFuture<Optional<Caller>> inferenceKey(String hash) {
+        return keys.find(hash).thenApply(found -> found.filter(k -> k.role() == KeyRecord.Role.INFERENCE).map(key -> {
+            checkUsable(key);
+            return new Caller(key);
+        }));
+    }
+
+    /**
      * The caller of a route that reports usage ({@code /generation}, {@code /activity}): the admin
      * key (sees every key's usage) or whoever {@link #inference} admits (sees its own).
      */

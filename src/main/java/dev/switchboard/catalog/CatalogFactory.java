@@ -5,6 +5,7 @@ import dev.switchboard.config.Sourced;
 import dev.switchboard.config.Specs.AwsSpec;
 import dev.switchboard.config.Specs.DataPolicySpec;
 import dev.switchboard.config.Specs.EndpointSpec;
+import dev.switchboard.config.Specs.ExampleSpec;
 import dev.switchboard.config.Specs.ModelSpec;
 import dev.switchboard.config.Specs.PricingSpec;
 import dev.switchboard.config.Specs.ProviderSpec;
@@ -263,7 +264,8 @@ public final class CatalogFactory {
                 created(entry, s.created()), s.description() == null ? "" : s.description().trim(), context, maxOutput,
                 modalities(s.inputModalities()), modalities(s.outputModalities()), s.tokenizer(), pricing, parameters,
                 List.copyOf(endpoints), categories(entry, s.categories()),
-                s.inputModalities() != null && !s.inputModalities().isEmpty(), ModelVariant.BASE);
+                s.inputModalities() != null && !s.inputModalities().isEmpty(), ModelVariant.BASE,
+                examples(entry, s.examples()));
     }
 
     private static Set<String> categories(Sourced<?> entry, List<String> values) {
@@ -351,6 +353,24 @@ public final class CatalogFactory {
         } catch (DateTimeParseException e) {
             throw error(entry, "created", "expected a date YYYY-MM-DD (got \"" + created + "\")");
         }
+    }
+
+    private static List<ModelExample> examples(Sourced<ModelSpec> entry, List<ExampleSpec> specs) {
+        if (specs == null) {
+            return List.of();
+        }
+        List<ModelExample> examples = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            ExampleSpec spec = specs.get(i);
+            String field = "examples[" + i + "]";
+            if (spec == null) {
+                throw error(entry, field, "expected {prompt, output} (output optional)");
+            }
+            String prompt = required(entry, field + ".prompt", spec.prompt()).strip();
+            String output = spec.output() == null || spec.output().isBlank() ? null : spec.output().strip();
+            examples.add(new ModelExample(prompt, output));
+        }
+        return List.copyOf(examples);
     }
 
     private static List<String> modalities(List<String> values) {

@@ -81,7 +81,8 @@ final class SpecMerger {
                 pricing(base.pricing(), user.pricing()),
                 or(user.supportedParameters(), base.supportedParameters()),
                 endpoints,
-                or(user.categories(), base.categories()));
+                or(user.categories(), base.categories()),
+                or(user.examples(), base.examples()));
     }
 
     static PricingSpec pricing(PricingSpec base, PricingSpec user) {

@@ -79,16 +79,21 @@ public final class Specs {
     public record ModelSpec(String id, String name, List<String> aliases, String created, String description,
                             Long contextLength, Long maxOutputTokens, List<String> inputModalities,
                             List<String> outputModalities, String tokenizer, PricingSpec pricing,
-                            List<String> supportedParameters, List<EndpointSpec> endpoints, List<String> categories) {
+                            List<String> supportedParameters, List<EndpointSpec> endpoints, List<String> categories,
+                            List<ExampleSpec> examples) {
 
-        /** A model without use-case categories. */
+        /** A model without use-case categories or example prompts. */
         public ModelSpec(String id, String name, List<String> aliases, String created, String description,
                          Long contextLength, Long maxOutputTokens, List<String> inputModalities,
                          List<String> outputModalities, String tokenizer, PricingSpec pricing,
                          List<String> supportedParameters, List<EndpointSpec> endpoints) {
             this(id, name, aliases, created, description, contextLength, maxOutputTokens, inputModalities,
-                    outputModalities, tokenizer, pricing, supportedParameters, endpoints, null);
+                    outputModalities, tokenizer, pricing, supportedParameters, endpoints, null, null);
         }
+    }
+
+    /** An example prompt for the model's page, and optionally the answer to show under it. */
+    public record ExampleSpec(String prompt, String output) {
     }
 
     /**

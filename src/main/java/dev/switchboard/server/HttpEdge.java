@@ -189,7 +189,8 @@ final class HttpEdge {
     private void route(HttpServerRequest request, Exchange exchange) {
         if (UiRoutes.isUiPath(request.path())) {
             uiRoutes.route(request, (r, body, caller) -> inferenceRoutes.chatCompletion(
-                    new Route.Call(r, exchange, caller, List.of(), body)));
+                    new Route.Call(r, exchange, caller, List.of(), body)), (r, body, caller, sink) ->
+                    inferenceRoutes.chatCompletion(new Route.Call(r, exchange, caller, List.of(), body), sink));
             return;
         }
         RouteTable.Match match = routes.find(request.method(), apiPath(request.path()));

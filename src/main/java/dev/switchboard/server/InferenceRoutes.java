@@ -48,6 +48,11 @@ final class InferenceRoutes {
                 call.caller());
     }
 
+    /** As above, answered into {@code sink} rather than the HTTP response (the web UI reads the answer itself). */
+    void chatCompletion(Route.Call call, ClientSink sink) {
+        complete(call.request(), decode(call.body()), sink, call.caller());
+    }
+
     void embeddings(Route.Call call) {
         EmbeddingRequest embedding = decoded(() -> EmbeddingRequest.decode(call.body()));
         Attribution app = attribution(call.request());

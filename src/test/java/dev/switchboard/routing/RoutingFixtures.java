@@ -60,7 +60,7 @@ final class RoutingFixtures {
         Model plain = model(id, endpoints);
         return new Model(plain.id(), id, List.of(), null, "", plain.contextLength(), null,
                 inputModalities == null ? List.of("text") : inputModalities, List.of("text"), "o200k_base", Pricing.FREE,
-                Set.of(), plain.endpoints(), Set.of(), inputModalities != null, variant);
+                Set.of(), plain.endpoints(), Set.of(), inputModalities != null, variant, List.of());
     }
 
     static QuerySpec query(Model... models) {

@@ -26,7 +26,6 @@ final class ModelPage {
     record View(String id, String name, String created, String context, String input, String output,
                 String cacheRead, String webSearch, String description, List<ProviderTable.Row> providers,
                 List<String> parameters, String tokensChart, long tokensTotal, List<CodeSample> samples,
-                List<String> examplePrompts,
                 List<ProtocolSamples.Protocol> protocols) {
 
         /** The playground with this model chosen and, unless null, {@code prompt} written. */
@@ -35,11 +34,6 @@ final class ModelPage {
             return prompt == null ? href : href + "&prompt=" + URLEncoder.encode(prompt, StandardCharsets.UTF_8);
         }
     }
-
-    private static final List<String> EXAMPLE_PROMPTS = List.of(
-            "Explain the difference between a process and a thread in three sentences.",
-            "Write a haiku about a network switchboard.",
-            "Summarize the plot of Hamlet for a ten-year-old.");
 
     private ModelPage() {
     }
@@ -64,7 +58,7 @@ final class ModelPage {
                 Formats.usd(p.prompt()), Formats.usd(p.completion()), Formats.usd(p.inputCacheRead()),
                 Formats.usd(p.webSearch()), m.description() == null ? "" : m.description(), providers,
                 List.copyOf(new TreeSet<>(m.supportedParameters())), tokensChart(from, prompt, completion), total,
-                samples(baseUrl, m.id().value()), EXAMPLE_PROMPTS,
+                samples(baseUrl, m.id().value()),
                 ProtocolSamples.of(baseUrl, m.id().value()));
     }
 

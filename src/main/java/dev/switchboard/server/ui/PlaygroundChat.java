@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /playground/chat}: the playground's chat for the session's caller (the browser holds
  * no key), guarded by the session's CSRF token in a header and a JSON body (which a cross-site form
  * cannot send). Answered by the same gateway path as {@code POST /v1/chat/completions}, so it is
- * routed, metered and billed exactly like an API call.
+ * routed, metered and billed exactly like an API call; the admin's session bills the inference key
+ * picked on the page ({@link PlaygroundBilling}).
  */
 final class PlaygroundChat {
     private static final Logger log = LoggerFactory.getLogger(PlaygroundChat.class);
@@ -40,16 +41,8 @@ final class PlaygroundChat {
             Responses.jsonError(request, GatewayError.unsupportedMediaType(contentType));
             return;
         }
-        CompletableFuture<Caller> caller;
-        if (session.loggedIn()) {
-            caller = pages.accounts().inference(session.secret());
-        } else if (pages.accounts().requireKeys()) {
-            Responses.jsonError(request, new GatewayError(401, "authentication_error", "log in to use the playground",
-                    null, null, null));
-            return;
-        } else {
-            caller = CompletableFuture.completedFuture(Caller.ANONYMOUS);
-        }
+        CompletableFuture<Caller> caller = PlaygroundBilling.caller(pages.accounts(), session,
+                request.getParam(PlaygroundBilling.KEY_PARAM));
         pages.readBody(request, maxBodyBytes, true, body ->
                 Future.fromCompletionStage(caller, pages.vertx().getOrCreateContext()).onComplete(result -> {
                     try {

@@ -3,6 +3,7 @@ package dev.switchboard.server.ui;
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
 import dev.switchboard.catalog.Model;
+import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.store.KeyRecord;
 import io.vertx.core.Future;
@@ -30,6 +31,12 @@ public final class UiRoutes {
         void serve(HttpServerRequest request, byte[] body, Caller caller);
     }
 
+    /** Serves a chat completion for a caller into {@code sink}, for the UI to read (a model page's example answers). */
+    @FunctionalInterface
+    public interface ChatIntoSink {
+        void serve(HttpServerRequest request, byte[] body, Caller caller, ClientSink sink);
+    }
+
     private final WebUi ui;
     private final Gateway gateway;
     private final Accounts accounts;
@@ -37,6 +44,7 @@ public final class UiRoutes {
     private final KeyRoutes keys;
     private final LoginRoutes login;
     private final PlaygroundChat playgroundChat;
+    private final ExampleRoutes examples;
     private final Vertx vertx;
 
     /** The playground's chat bodies may be up to {@code maxChatBytes} long. */
@@ -49,6 +57,7 @@ public final class UiRoutes {
         this.keys = new KeyRoutes(pages);
         this.login = new LoginRoutes(pages);
         this.playgroundChat = new PlaygroundChat(pages, maxChatBytes);
+        this.examples = new ExampleRoutes(pages, gateway);
     }
 
     /** True when {@code path} is the UI's (the API lives under {@code /v1} and {@code /api/v1}). */
@@ -59,8 +68,11 @@ public final class UiRoutes {
                 || path.startsWith("/static/");
     }
 
-    /** Serves the request if its path is the UI's, the playground's chat by {@code chat}; false otherwise. */
-    public boolean route(HttpServerRequest request, ChatHandler chat) {
+    /**
+     * Serves the request if its path is the UI's, the playground's chat by {@code chat} and the model
+     * pages' example answers by {@code chatIntoSink}; false otherwise.
+     */
+    public boolean route(HttpServerRequest request, ChatHandler chat, ChatIntoSink chatIntoSink) {
         String path = request.path();
         if (!isUiPath(path)) {
             return false;
@@ -68,33 +80,37 @@ public final class UiRoutes {
         Cookie cookie = path.startsWith("/static/") ? null : request.getCookie(Sessions.COOKIE);
         CompletableFuture<Void> refreshed = cookie == null ? null : ui.sessions().refresh(cookie.getValue());
         if (refreshed == null || refreshed.isDone()) {
-            dispatch(request, path, chat);
+            dispatch(request, path, chat, chatIntoSink);
             return true;
         }
         // the session comes from Redis first (cluster mode): hold the body until a route reads it
         request.pause();
         Future.fromCompletionStage(refreshed, vertx.getOrCreateContext()).onComplete(done -> {
-            dispatch(request, path, chat);
+            dispatch(request, path, chat, chatIntoSink);
             request.resume();
         });
         return true;
     }
 
-    private void dispatch(HttpServerRequest request, String path, ChatHandler chat) {
+    private void dispatch(HttpServerRequest request, String path, ChatHandler chat, ChatIntoSink chatIntoSink) {
         try {
-            dispatch(request, path, request.method(), chat);
+            dispatch(request, path, request.method(), chat, chatIntoSink);
         } catch (RuntimeException e) {
             pages.fail(request, e);
         }
     }
 
-    private void dispatch(HttpServerRequest request, String path, HttpMethod method, ChatHandler chat) {
+    private void dispatch(HttpServerRequest request, String path, HttpMethod method, ChatHandler chat,
+                          ChatIntoSink chatIntoSink) {
         boolean get = method.equals(HttpMethod.GET);
         boolean post = method.equals(HttpMethod.POST);
         if (path.startsWith("/static/") && get) {
             asset(request, path.substring("/static/".length()));
         } else if (path.equals("/") && get) {
             catalog(request);
+        } else if (path.startsWith("/models/") && path.endsWith(ExampleRoutes.PATH_SUFFIX) && post) {
+            examples.generate(request, path.substring("/models/".length(), path.length() - ExampleRoutes.PATH_SUFFIX.length()),
+                    chatIntoSink);
         } else if (path.startsWith("/models/") && get) {
             model(request, path.substring("/models/".length()));
         } else if (path.equals("/activity") && get) {
@@ -148,8 +164,8 @@ public final class UiRoutes {
             // tokens per day of the model over every key: a marketplace figure that shows no key or app
             pages.await(request, accounts.activity(today - ModelPage.USAGE_DAYS + 1, today, null), rows -> {
                 var view = ModelPage.build(model, gateway.stats(), rows, today, baseUrl(request));
-                pages.page(request, 200, "model.jte", pages.frame(session, model.name(), "models", true),
-                        Map.of("view", view));
+                examples.view(request, caller, model, exampleView -> pages.page(request, 200, "model.jte",
+                        pages.frame(session, model.name(), "models", true), Map.of("view", view, "examples", exampleView)));
             });
         });
     }
@@ -209,10 +225,20 @@ public final class UiRoutes {
                     .sorted(Comparator.comparing((Model m) -> !m.id().value().equals("switchboard/echo"))).toList();
             String selected = wanted != null && models.stream().anyMatch(m -> m.id().value().equals(wanted)) ? wanted
                     : models.isEmpty() ? "" : models.getFirst().id().value();
-            var view = PlaygroundPage.build(models, selected, request.getParam("prompt"), caller.admin());
-            pages.page(request, 200, "playground.jte", pages.frame(session, "Playground", "playground", false),
-                    Map.of("view", view));
+            String prompt = request.getParam("prompt");
+            if (!caller.admin()) {
+                showPlayground(request, session, PlaygroundPage.build(models, selected, prompt, false, List.of(), 0));
+                return;
+            }
+            // the admin key cannot call models: its session bills an inference key picked on the page
+            pages.await(request, accounts.listKeys(), keys -> showPlayground(request, session,
+                    PlaygroundPage.build(models, selected, prompt, true, keys, accounts.clock().millis())));
         });
+    }
+
+    private void showPlayground(HttpServerRequest request, Sessions.Session session, PlaygroundPage.View view) {
+        pages.page(request, 200, "playground.jte", pages.frame(session, "Playground", "playground", false),
+                Map.of("view", view));
     }
 
     private void asset(HttpServerRequest request, String name) {

@@ -9,17 +9,23 @@ import java.util.Map;
 
 /**
  * What every event loop's {@link UiRoutes} shares: the sessions, the precompiled templates
- * (HTML-escaped output) and the static files. Made once per server, at start.
+ * (HTML-escaped output), the static files and the generated example answers. Made once per server, at start.
  */
 public final class WebUi {
     private final SessionStore sessions;
     private final StaticAssets assets;
     private final TemplateEngine templates;
+    private final ExampleOutputs exampleOutputs = new ExampleOutputs();
 
     private WebUi(SessionStore sessions, StaticAssets assets, TemplateEngine templates) {
         this.sessions = sessions;
         this.assets = assets;
         this.templates = templates;
+    }
+
+    /** The example answers generated on this node, shared by every event loop. */
+    ExampleOutputs exampleOutputs() {
+        return exampleOutputs;
     }
 
     /** Loads the static files and templates (blocking: call at start, not on an event loop). */

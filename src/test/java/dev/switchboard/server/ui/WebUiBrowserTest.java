@@ -25,12 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in a real headless Chromium: login, keys, the catalog's htmx filters, a streamed
- * playground answer, charts drawn by Chart.js. One browser for the class; the tests run in order
+ * playground answer, two models compared side by side, charts drawn by Chart.js. One browser for the class; the tests run in order
  * because they share its session. Screenshots of each page land in target/screenshots/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiBrowserTest {
     static final String ADMIN = "sk-test-browser-admin";
+    /** A text-only model next to switchboard/echo (which takes images), for the compare mode. */
+    static final String SECOND_ECHO = "test/second-echo";
     static TestGateway gateway;
     static HeadlessChromium browser;
     static ChromeDriver driver;
@@ -43,7 +45,13 @@ class WebUiBrowserTest {
                 auth: { require_keys: true, admin_key: %s }
                 providers:
                   - { id: demo, tokens_per_second: 200 }
-                """.formatted(ADMIN), Map.of("OPENAI_API_KEY", "sk-test-openai"));
+                models:
+                  - id: %s
+                    name: Second echo
+                    context_length: 4000
+                    pricing: { prompt: 1, completion: 2 }
+                    endpoints: [ { provider: demo, upstream_model: echo } ]
+                """.formatted(ADMIN, SECOND_ECHO), Map.of("OPENAI_API_KEY", "sk-test-openai"));
         HttpResponse<String> created = gateway.call("POST", "/api/v1/keys", ADMIN, "{\"name\":\"browser user\"}");
         inferenceKey = Json.parse(created.body()).get("key").asText();
         browser = HeadlessChromium.start();
@@ -149,6 +157,32 @@ class WebUiBrowserTest {
         assertThat(meta).contains("provider Switchboard Demo", "first token", "tokens/s", "prompt +", "completion tokens", "cost $", "gen-");
         assertThat(reply.getAttribute("class")).doesNotContain("failed");
         shot("playground");
+    }
+
+    @Test
+    @Order(3)
+    void thePlaygroundComparesTwoModelsSideBySide() {
+        open("/playground?model=switchboard/echo");
+        // switchboard/echo takes images: the image field is offered, until a text-only model is compared
+        assertThat(driver.findElement(By.id("pg-image-field")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.id("pg-column-b")).isDisplayed()).isFalse();
+        new Select(driver.findElement(By.id("pg-compare"))).selectByValue(SECOND_ECHO);
+        assertThat(driver.findElement(By.id("pg-image-field")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("pg-column-b")).isDisplayed()).isTrue();
+        driver.findElement(By.id("pg-temperature")).sendKeys("0.5");
+        driver.findElement(By.id("pg-max-tokens")).sendKeys("200");
+        driver.findElement(By.id("pg-input")).sendKeys("Both columns answer this");
+        driver.findElement(By.id("pg-send")).click();
+
+        for (String column : List.of("pg-messages", "pg-messages-b")) {
+            WebElement reply = wait(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#" + column + " .message.assistant[data-done='true']")));
+            assertThat(reply.findElement(By.className("content")).getText()).as(column).isEqualTo("Both columns answer this");
+            assertThat(reply.getAttribute("class")).as(column).doesNotContain("failed");
+            assertThat(reply.findElement(By.className("meta")).getText()).as(column).contains("provider Switchboard Demo", "gen-");
+        }
+        assertThat(driver.findElement(By.id("pg-title-b")).getText()).isEqualTo(SECOND_ECHO);
+        shot("playground-compare");
     }
 
     @Test
