@@ -28,8 +28,8 @@ public final class ChatRequest {
     /** The message roles OpenAI accepts ({@code function} is its legacy tool result). */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-    /** Switchboard/OpenRouter extensions that upstreams must never see. */
-    static final Set<String> EXTENSIONS = Set.of("models", "provider", "usage", "transforms", "plugins", "route");
+    /** Switchboard/OpenRouter extensions that upstreams must never see ({@link OpenRouterMembers}). */
+    static final Set<String> EXTENSIONS = OpenRouterMembers.NOT_FORWARDED;
 
     private final byte[] body;
     private final List<Member> members;
@@ -48,6 +48,7 @@ public final class ChatRequest {
     private final boolean hasTools;
     private final boolean hasResponseFormat;
     private final String user;
+    private final ReasoningOptions reasoning;
     /** The Messages or Responses request this request was translated from, if it came in that way. */
     private final ClientOriginal original;
     private JsonNode messagesTree;
@@ -71,6 +72,7 @@ public final class ChatRequest {
         this.hasTools = d.hasTools;
         this.hasResponseFormat = d.hasResponseFormat;
         this.user = d.user;
+        this.reasoning = d.includeReasoning == Boolean.FALSE ? d.reasoning.excluded() : d.reasoning;
     }
 
     /**
@@ -164,6 +166,11 @@ public final class ChatRequest {
     /** True when the client spoke {@code api} (and its request is kept for a same-API upstream). */
     public boolean cameAs(ClientOriginal.Api api) {
         return original != null && original.is(api);
+    }
+
+    /** OpenRouter's {@code reasoning} (and {@code include_reasoning}); {@link ReasoningOptions#NONE} when absent. */
+    public ReasoningOptions reasoning() {
+        return reasoning;
     }
 
     /** The {@code user} field (the app's end-user id), or null. */
@@ -269,6 +276,11 @@ public final class ChatRequest {
             out.ascii(first ? "" : ",").ascii("\"model\":").jsonString(upstreamModel);
             first = false;
         }
+        String effort = reasoning.openAiEffort();
+        if (effort != null && withReasoningEffort && !parameters.contains("reasoning_effort")) {
+            // OpenRouter's reasoning in Chat Completions' terms (a client's own reasoning_effort wins)
+            out.ascii(",\"reasoning_effort\":").jsonString(effort);
+        }
         if (stream && !wroteStreamOptions) {
             out.ascii(first ? "" : ",").ascii("\"stream_options\":{\"include_usage\":true}");
         }
@@ -306,6 +318,8 @@ public final class ChatRequest {
         boolean hasTools;
         boolean hasResponseFormat;
         String user;
+        ReasoningOptions reasoning = ReasoningOptions.NONE;
+        Boolean includeReasoning;
 
         @Override
         public void inspect(String name, JsonParser p) throws IOException {
@@ -324,9 +338,10 @@ public final class ChatRequest {
                 case "tools" -> hasTools = readTools(p, t);
                 case "response_format" -> hasResponseFormat = !nullOr(t);
                 case "user" -> user = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                default -> {
-                    // every other field is forwarded untouched
-                }
+                case "reasoning" -> reasoning = nullOr(t) ? ReasoningOptions.NONE : ReasoningOptions.decode(object(p, name));
+                case "include_reasoning" -> includeReasoning = nullOr(t) ? null : bool(p, name);
+                // every other field is forwarded untouched, but OpenRouter's own are checked (OpenRouterMembers)
+                default -> OpenRouterMembers.check(name, p);
             }
         }
 

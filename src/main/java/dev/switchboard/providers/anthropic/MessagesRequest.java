@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.OpenRouterMembers;
 import dev.switchboard.providers.StructuredOutput;
 
 import java.math.BigDecimal;
@@ -46,9 +47,8 @@ final class MessagesRequest {
     private MessagesRequest() {
     }
 
-    /** Switchboard's routing members of a Messages body; Anthropic must not see them. */
-    private static final java.util.Set<String> EXTENSIONS = java.util.Set.of("models", "provider", "usage",
-            "transforms", "plugins", "route");
+    /** Switchboard's (OpenRouter's) members of a Messages body; Anthropic must not see them. */
+    private static final java.util.Set<String> EXTENSIONS = OpenRouterMembers.MEMBERS.keySet();
 
     /**
      * The body of a client that spoke the Messages API itself: sent as it came, with only
