@@ -131,6 +131,7 @@ final class HttpEdge {
     private List<Route> routes() {
         return List.of(
                 Route.post("/v1/chat/completions", Access.INFERENCE, inferenceRoutes::chatCompletion),
+                Route.post("/v1/completions", Access.INFERENCE, inferenceRoutes::completions),
                 Route.post("/v1/messages", Access.INFERENCE, inferenceRoutes::messages).answering(ErrorDialect.ANTHROPIC),
                 Route.post("/v1/messages/count_tokens", Access.INFERENCE, inferenceRoutes::countTokens)
                         .answering(ErrorDialect.ANTHROPIC),

@@ -15,6 +15,7 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.CompletionsRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import io.vertx.core.Vertx;
@@ -45,6 +46,13 @@ final class InferenceRoutes {
 
     void chatCompletion(Route.Call call) {
         complete(call.request(), decode(call.body()), new ResponseSink(call.request().response(), call.exchange()),
+                call.caller());
+    }
+
+    /** The legacy Completions API: its prompt as a chat completion, answered as {@code text_completion}s. */
+    void completions(Route.Call call) {
+        ChatRequest chat = decode(decoded(() -> CompletionsRequest.toChat(call.body())));
+        complete(call.request(), chat, new CompletionsSink(new ResponseSink(call.request().response(), call.exchange())),
                 call.caller());
     }
 

@@ -98,8 +98,14 @@ public final class ChatRequest {
         } catch (JsonMembers.InvalidMember e) {
             throw new InvalidRequestException(e.field(), e.getMessage());
         }
+        if (decoder.sawPrompt) {
+            if (decoder.sawMessages) {
+                throw new InvalidRequestException("prompt", "prompt: send either messages or prompt, not both");
+            }
+            return decode(ChatPrompt.asMessages(body), original);
+        }
         if (!decoder.sawMessages) {
-            throw new InvalidRequestException("messages", "messages: required (an array of chat messages)");
+            throw new InvalidRequestException("messages", "messages: required (an array of chat messages, or a prompt string)");
         }
         if (decoder.model == null && decoder.models.isEmpty()) {
             throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
@@ -314,6 +320,7 @@ public final class ChatRequest {
         ProviderPreferences provider;
         final Set<String> parameters = new LinkedHashSet<>();
         boolean sawMessages;
+        boolean sawPrompt;
         int messageCount;
         boolean hasTools;
         boolean hasResponseFormat;
@@ -340,6 +347,7 @@ public final class ChatRequest {
                 case "user" -> user = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "reasoning" -> reasoning = nullOr(t) ? ReasoningOptions.NONE : ReasoningOptions.decode(object(p, name));
                 case "include_reasoning" -> includeReasoning = nullOr(t) ? null : bool(p, name);
+                case "prompt" -> sawPrompt = true; // OpenRouter's alternative to messages (ChatPrompt)
                 // every other field is forwarded untouched, but OpenRouter's own are checked (OpenRouterMembers)
                 default -> OpenRouterMembers.check(name, p);
             }
