@@ -76,6 +76,26 @@ class RequestMembersTest {
         assertThat(sent.path("model").asText()).isEqualTo("upstream-alpha");
     }
 
+    @Test
+    void theMessagesApiFollowsTheSameRule() {
+        upstream.enqueue(fixture(200, "openai/chat_nonstream.json"));
+
+        var served = gateway.post("/v1/messages", """
+                {"model":"test/model","max_tokens":100,"messages":[{"role":"user","content":"Hi"}],
+                 "usage":{"include":true},"x_vendor_flag":1}""");
+        var refused = gateway.post("/v1/messages", """
+                {"model":"test/model","max_tokens":100,"messages":[{"role":"user","content":"Hi"}],"trace":{"a":1}}""");
+
+        assertThat(served.statusCode()).isEqualTo(200);
+        JsonNode sent = upstream.last().json();
+        assertThat(sent.has("usage")).isFalse();
+        assertThat(sent.path("x_vendor_flag").asInt()).isEqualTo(1);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonNode error = Json.parse(refused.body());
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.at("/error/message").asText()).startsWith("trace:");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "{\"effort\":\"high\"}|high",
