@@ -42,7 +42,15 @@ class RequestMembersTest {
     static void start() {
         upstream = FakeUpstream.start();
         gateway = TestGateway.start("providers:\n" + Upstreams.provider("alpha", upstream)
-                + "models:\n" + Upstreams.model("test/model", "alpha"));
+                + "models:\n" + Upstreams.model("test/model", "alpha")
+                + """
+                  - id: test/plain
+                    context_length: 100000
+                    pricing: { prompt: 1, completion: 1 }
+                    supported_parameters: [max_tokens, temperature]
+                    endpoints:
+                      - { provider: alpha, upstream_model: plain }
+                """);
         client = gateway.openAi();
     }
 
@@ -126,6 +134,19 @@ class RequestMembersTest {
         JsonNode sent = upstream.last().json();
         assertThat(sent.path("reasoning_effort").asText()).isEqualTo("low");
         assertThat(sent.toString()).doesNotContain("high");
+    }
+
+    @Test
+    void aModelThatDoesNotReasonGetsNoEffortFromReasoning() {
+        upstream.enqueue(fixture(200, "openai/chat_nonstream.json"));
+
+        client.chat().completions().create(params().model("test/plain")
+                .putAdditionalBodyProperty("reasoning", JsonValue.from(Map.of("effort", "high"))).build());
+
+        JsonNode sent = upstream.last().json();
+        assertThat(sent.path("model").asText()).isEqualTo("plain");
+        assertThat(sent.has("reasoning_effort")).isFalse();
+        assertThat(sent.has("reasoning")).isFalse();
     }
 
     @Test

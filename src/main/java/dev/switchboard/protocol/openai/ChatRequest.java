@@ -235,12 +235,22 @@ public final class ChatRequest {
      * {@code reasoning_effort} is left out unless {@code withReasoningEffort}.
      */
     public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
-        // measured first, so a large body is allocated and copied once (this runs on the event loop)
-        int size = writeUpstream(ByteSink.measuring(), upstreamModel, maxTokens, withReasoningEffort).size();
-        return writeUpstream(new ByteSink(size), upstreamModel, maxTokens, withReasoningEffort).toExactByteArray();
+        return toUpstream(upstreamModel, maxTokens, withReasoningEffort, true);
     }
 
-    private ByteSink writeUpstream(ByteSink out, String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
+    /**
+     * As above; {@code withReasoning}: OpenRouter's {@code reasoning} is sent as {@code reasoning_effort}
+     * (false for an endpoint that does not reason, which would refuse it).
+     */
+    public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort, boolean withReasoning) {
+        // measured first, so a large body is allocated and copied once (this runs on the event loop)
+        int size = writeUpstream(ByteSink.measuring(), upstreamModel, maxTokens, withReasoningEffort, withReasoning).size();
+        return writeUpstream(new ByteSink(size), upstreamModel, maxTokens, withReasoningEffort, withReasoning)
+                .toExactByteArray();
+    }
+
+    private ByteSink writeUpstream(ByteSink out, String upstreamModel, Long maxTokens, boolean withReasoningEffort,
+                                   boolean withReasoning) {
         out.append((byte) '{');
         boolean first = true;
         boolean wroteModel = false;
@@ -283,7 +293,7 @@ public final class ChatRequest {
             first = false;
         }
         String effort = reasoning.openAiEffort();
-        if (effort != null && withReasoningEffort && !parameters.contains("reasoning_effort")) {
+        if (effort != null && withReasoning && !parameters.contains("reasoning_effort")) {
             // OpenRouter's reasoning in Chat Completions' terms (a client's own reasoning_effort wins)
             out.ascii(",\"reasoning_effort\":").jsonString(effort);
         }
