@@ -10,6 +10,7 @@ import dev.switchboard.protocol.openai.ChatOutput;
 import dev.switchboard.protocol.openai.ChatRequest;
 import dev.switchboard.protocol.openai.OutputIdentity;
 import dev.switchboard.providers.CancelSignal;
+import dev.switchboard.providers.HiddenReasoning;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.ProviderAdapters;
 import dev.switchboard.providers.UpstreamCall;
@@ -135,7 +136,7 @@ final class ChatCompletion extends AttemptLoop {
 
     @Override
     protected void send(Attempt attempt, UpstreamCall call) {
-        ProviderAdapter adapter = adapters.forProtocol(attempt.endpoint.provider().protocol());
+        ProviderAdapter adapter = HiddenReasoning.around(adapters.forProtocol(attempt.endpoint.provider().protocol()), request);
         if (request.stream()) {
             adapter.stream(call).onComplete(result -> guarded(attempt, () -> streamOpened(attempt, result)));
         } else {

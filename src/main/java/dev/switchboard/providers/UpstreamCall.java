@@ -34,6 +34,15 @@ public record UpstreamCall(Endpoint endpoint, ChatRequest request, long budgetMs
         if (request == null || !request.cameAs(ClientOriginal.Api.MESSAGES)) {
             return true;
         }
+        return reasons();
+    }
+
+    /**
+     * Whether the endpoint reasons: it declares {@code reasoning_effort} or {@code reasoning} (or lists no
+     * parameters). An effort Switchboard derives (from OpenRouter's {@code reasoning}, say) goes only to
+     * such endpoints, as OpenRouter ignores reasoning for a model without it.
+     */
+    public boolean reasons() {
         Set<String> supported = endpoint.supportedParameters();
         return supported.isEmpty() || supported.contains("reasoning_effort") || supported.contains("reasoning");
     }

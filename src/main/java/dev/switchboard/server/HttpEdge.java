@@ -140,6 +140,7 @@ final class HttpEdge {
         return List.of(
                 Route.post("/v1/chat/completions", Access.INFERENCE,
                         inboundPresets.around(PresetMerge.Api.CHAT, inferenceRoutes::chatCompletion)),
+                Route.post("/v1/completions", Access.INFERENCE, inferenceRoutes::completions),
                 Route.post("/v1/messages", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,
                         inferenceRoutes::messages)).answering(ErrorDialect.ANTHROPIC),
                 Route.post("/v1/messages/count_tokens", Access.INFERENCE, inboundPresets.around(PresetMerge.Api.MESSAGES,

@@ -15,6 +15,7 @@ import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.MalformedJsonException;
 import dev.switchboard.protocol.anthropic.MessagesToChat;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.CompletionsRequest;
 import dev.switchboard.protocol.openai.EmbeddingRequest;
 import dev.switchboard.providers.ProviderAdapters;
 import io.vertx.core.Vertx;
@@ -51,6 +52,13 @@ final class InferenceRoutes {
     /** As above, answered into {@code sink} rather than the HTTP response (the web UI reads the answer itself). */
     void chatCompletion(Route.Call call, ClientSink sink) {
         complete(call.request(), decode(call.body()), sink, call.caller());
+    }
+
+    /** The legacy Completions API: its prompt as a chat completion, answered as {@code text_completion}s. */
+    void completions(Route.Call call) {
+        ChatRequest chat = decode(decoded(() -> CompletionsRequest.toChat(call.body())));
+        complete(call.request(), chat, new CompletionsSink(new ResponseSink(call.request().response(), call.exchange())),
+                call.caller());
     }
 
     void embeddings(Route.Call call) {

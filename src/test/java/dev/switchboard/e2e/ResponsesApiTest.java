@@ -257,6 +257,28 @@ class ResponsesApiTest {
     }
 
     @Test
+    void openRoutersMembersAreActedOnAndNeverSentRawToAResponsesUpstream() {
+        responses.enqueue(fixture(200, "recorded/openai-responses/issue-20047-openai-responses.json"));
+
+        client.responses().create(ResponseCreateParams.builder().model("test/native").input("Say OK")
+                .putAdditionalBodyProperty("usage", JsonValue.from(Map.of("include", true)))
+                .putAdditionalBodyProperty("transforms", JsonValue.from(List.of()))
+                .putAdditionalBodyProperty("route", JsonValue.from("fallback"))
+                .build());
+
+        JsonNode sent = responses.last().json();
+        assertThat(sent.has("usage")).isFalse();
+        assertThat(sent.has("transforms")).isFalse();
+        assertThat(sent.has("route")).isFalse();
+
+        int before = responses.requestCount();
+        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("test/native").input("x")
+                .putAdditionalBodyProperty("session_id", JsonValue.from("s-1")).build()))
+                .isInstanceOf(com.openai.errors.BadRequestException.class).hasMessageContaining("session_id:");
+        assertThat(responses.requestCount()).isEqualTo(before);
+    }
+
+    @Test
     void aMaxOutputTokensOverTheEndpointsLimitIsCutOnBothPaths() {
         responses.enqueue(fixture(200, "recorded/openai-responses/issue-20047-openai-responses.json"));
         HttpResponse<String> passed = post("""

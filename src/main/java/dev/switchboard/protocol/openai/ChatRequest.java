@@ -28,8 +28,8 @@ public final class ChatRequest {
     /** The message roles OpenAI accepts ({@code function} is its legacy tool result). */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-    /** Switchboard/OpenRouter extensions that upstreams must never see. */
-    static final Set<String> EXTENSIONS = Set.of("models", "provider", "usage", "transforms", "plugins", "route");
+    /** Switchboard/OpenRouter extensions that upstreams must never see ({@link OpenRouterMembers}). */
+    static final Set<String> EXTENSIONS = OpenRouterMembers.NOT_FORWARDED;
 
     private final byte[] body;
     private final List<Member> members;
@@ -50,6 +50,7 @@ public final class ChatRequest {
     private final String user;
     /** Input kinds beyond text in the messages' content parts: image, file, audio, video. */
     private final Set<String> inputModalities;
+    private final ReasoningOptions reasoning;
     /** The Messages or Responses request this request was translated from, if it came in that way. */
     private final ClientOriginal original;
     /** Web searches the web plugin ran for this request, each charged at the endpoint's web_search price. */
@@ -77,6 +78,7 @@ public final class ChatRequest {
         this.hasResponseFormat = d.hasResponseFormat;
         this.user = d.user;
         this.inputModalities = Set.copyOf(d.inputModalities);
+        this.reasoning = d.includeReasoning == Boolean.FALSE ? d.reasoning.excluded() : d.reasoning;
     }
 
     /**
@@ -107,8 +109,14 @@ public final class ChatRequest {
         } catch (JsonMembers.InvalidMember e) {
             throw new InvalidRequestException(e.field(), e.getMessage());
         }
+        if (decoder.sawPrompt) {
+            if (decoder.sawMessages) {
+                throw new InvalidRequestException("prompt", "prompt: send either messages or prompt, not both");
+            }
+            return decode(ChatPrompt.asMessages(body), original);
+        }
         if (!decoder.sawMessages) {
-            throw new InvalidRequestException("messages", "messages: required (an array of chat messages)");
+            throw new InvalidRequestException("messages", "messages: required (an array of chat messages, or a prompt string)");
         }
         if (decoder.model == null && decoder.models.isEmpty()) {
             throw new InvalidRequestException("model", "model: required (a model id such as \"openai/gpt-4.1\")");
@@ -187,6 +195,11 @@ public final class ChatRequest {
         return webSearches;
     }
 
+    /** OpenRouter's {@code reasoning} (and {@code include_reasoning}); {@link ReasoningOptions#NONE} when absent. */
+    public ReasoningOptions reasoning() {
+        return reasoning;
+    }
+
     /** The {@code user} field (the app's end-user id), or null. */
     public String user() {
         return user;
@@ -243,12 +256,22 @@ public final class ChatRequest {
      * {@code reasoning_effort} is left out unless {@code withReasoningEffort}.
      */
     public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
-        // measured first, so a large body is allocated and copied once (this runs on the event loop)
-        int size = writeUpstream(ByteSink.measuring(), upstreamModel, maxTokens, withReasoningEffort).size();
-        return writeUpstream(new ByteSink(size), upstreamModel, maxTokens, withReasoningEffort).toExactByteArray();
+        return toUpstream(upstreamModel, maxTokens, withReasoningEffort, true);
     }
 
-    private ByteSink writeUpstream(ByteSink out, String upstreamModel, Long maxTokens, boolean withReasoningEffort) {
+    /**
+     * As above; {@code withReasoning}: OpenRouter's {@code reasoning} is sent as {@code reasoning_effort}
+     * (false for an endpoint that does not reason, which would refuse it).
+     */
+    public byte[] toUpstream(String upstreamModel, Long maxTokens, boolean withReasoningEffort, boolean withReasoning) {
+        // measured first, so a large body is allocated and copied once (this runs on the event loop)
+        int size = writeUpstream(ByteSink.measuring(), upstreamModel, maxTokens, withReasoningEffort, withReasoning).size();
+        return writeUpstream(new ByteSink(size), upstreamModel, maxTokens, withReasoningEffort, withReasoning)
+                .toExactByteArray();
+    }
+
+    private ByteSink writeUpstream(ByteSink out, String upstreamModel, Long maxTokens, boolean withReasoningEffort,
+                                   boolean withReasoning) {
         out.append((byte) '{');
         boolean first = true;
         boolean wroteModel = false;
@@ -290,6 +313,11 @@ public final class ChatRequest {
             out.ascii(first ? "" : ",").ascii("\"model\":").jsonString(upstreamModel);
             first = false;
         }
+        String effort = reasoning.openAiEffort();
+        if (effort != null && withReasoning && !parameters.contains("reasoning_effort")) {
+            // OpenRouter's reasoning in Chat Completions' terms (a client's own reasoning_effort wins)
+            out.ascii(",\"reasoning_effort\":").jsonString(effort);
+        }
         if (stream && !wroteStreamOptions) {
             out.ascii(first ? "" : ",").ascii("\"stream_options\":{\"include_usage\":true}");
         }
@@ -323,11 +351,14 @@ public final class ChatRequest {
         ProviderPreferences provider;
         final Set<String> parameters = new LinkedHashSet<>();
         boolean sawMessages;
+        boolean sawPrompt;
         int messageCount;
         boolean hasTools;
         boolean hasResponseFormat;
         String user;
         final Set<String> inputModalities = new LinkedHashSet<>();
+        ReasoningOptions reasoning = ReasoningOptions.NONE;
+        Boolean includeReasoning;
 
         @Override
         public void inspect(String name, JsonParser p) throws IOException {
@@ -346,9 +377,11 @@ public final class ChatRequest {
                 case "tools" -> hasTools = readTools(p, t);
                 case "response_format" -> hasResponseFormat = !nullOr(t);
                 case "user" -> user = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                default -> {
-                    // every other field is forwarded untouched
-                }
+                case "reasoning" -> reasoning = nullOr(t) ? ReasoningOptions.NONE : ReasoningOptions.decode(object(p, name));
+                case "include_reasoning" -> includeReasoning = nullOr(t) ? null : bool(p, name);
+                case "prompt" -> sawPrompt = true; // OpenRouter's alternative to messages (ChatPrompt)
+                // every other field is forwarded untouched, but OpenRouter's own are checked (OpenRouterMembers)
+                default -> OpenRouterMembers.check(name, p);
             }
         }
 

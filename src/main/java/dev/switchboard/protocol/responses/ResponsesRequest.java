@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
+import dev.switchboard.protocol.openai.OpenRouterMembers;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -175,6 +176,12 @@ public final class ResponsesRequest {
                 chat.set(name, root.get(name));
             }
         }
+        // OpenRouter's other members get the chat endpoint's handling (OpenRouterMembers); `reasoning` is the Responses API's own
+        for (String name : OpenRouterMembers.MEMBERS.keySet()) {
+            if (!name.equals("reasoning") && !chat.has(name) && root.has(name)) {
+                chat.set(name, root.get(name));
+            }
+        }
         // tools first: their chat names are fixed before the calls in history are renamed
         ToolsToChat tools = tools(history);
         ArrayNode messages = chat.putArray("messages");
@@ -284,14 +291,16 @@ public final class ResponsesRequest {
 
     /**
      * The body for an upstream that speaks the Responses API: the client's JSON with {@code history}
-     * prepended to {@code input}, without {@code previous_response_id} and the routing extensions,
+     * prepended to {@code input}, without {@code previous_response_id} and OpenRouter's members,
      * and with {@code store: false} (Switchboard keeps the response; a copy in the provider's store
      * is one Switchboard could not read back).
      */
     public byte[] forUpstream(List<ObjectNode> history) {
         requireNonNull(history, "history");
         ObjectNode body = root.deepCopy();
-        body.remove(List.of("previous_response_id", "models", "provider"));
+        body.remove("previous_response_id");
+        // OpenRouter's members are the gateway's (OpenRouterMembers), never sent raw; `reasoning` is the Responses API's own
+        OpenRouterMembers.MEMBERS.keySet().stream().filter(name -> !name.equals("reasoning")).forEach(body::remove);
         if (!history.isEmpty()) {
             ArrayNode input = Json.MAPPER.createArrayNode();
             for (ObjectNode item : history) {

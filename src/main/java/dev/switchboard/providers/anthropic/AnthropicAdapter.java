@@ -6,7 +6,9 @@ import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.ClientOriginal;
 import dev.switchboard.providers.ChunkStream;
+import dev.switchboard.providers.OutputToolAnswer;
 import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.StructuredOutput;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
@@ -42,8 +44,10 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return send(call, false).compose(response -> BoundedBody.answer(call, response)
                 .compose(body -> {
                     try {
-                        return Future.succeededFuture(MessagesResponse.toCompletion(body.getBytes(), nowSeconds(),
-                                call.request().cameAs(ClientOriginal.Api.MESSAGES)));
+                        byte[] completion = MessagesResponse.toCompletion(body.getBytes(), nowSeconds(),
+                                call.request().cameAs(ClientOriginal.Api.MESSAGES));
+                        return Future.succeededFuture(answersThroughTool(call)
+                                ? OutputToolAnswer.completion(completion) : completion);
                     } catch (UnusableResponse e) {
                         return Future.failedFuture(new UpstreamFailure.InvalidResponse(call.endpoint().id(), e.getMessage()));
                     }
@@ -53,7 +57,12 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public Future<ChunkStream> stream(UpstreamCall call) {
         return send(call, true).map(response -> new AnthropicChunkStream(call, response, nowSeconds(),
-                call.request().cameAs(ClientOriginal.Api.MESSAGES)));
+                call.request().cameAs(ClientOriginal.Api.MESSAGES), answersThroughTool(call)));
+    }
+
+    /** A translated request with {@code response_format}: the answer comes as the output tool's call ({@link OutputTool}). */
+    private static boolean answersThroughTool(UpstreamCall call) {
+        return messagesOriginal(call) == null && StructuredOutput.requested(call.request());
     }
 
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */

@@ -1,6 +1,7 @@
 package dev.switchboard.providers.anthropic;
 
 import dev.switchboard.protocol.sse.SseParser;
+import dev.switchboard.providers.OutputToolAnswer;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.SseChunkStream;
@@ -18,9 +19,11 @@ final class AnthropicChunkStream extends SseChunkStream {
 
     private final StreamTranslator translator;
 
-    AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds, boolean keepOriginal) {
+    AnthropicChunkStream(UpstreamCall call, HttpClientResponse response, long createdSeconds, boolean keepOriginal,
+                         boolean answersThroughTool) {
         super(call, response, MAX_EVENT_BYTES);
-        this.translator = new StreamTranslator(this::chunk, createdSeconds, keepOriginal);
+        this.translator = new StreamTranslator(answersThroughTool ? OutputToolAnswer.chunks(this::chunk) : this::chunk,
+                createdSeconds, keepOriginal);
     }
 
     @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.protocol.openai.OpenRouterMembers;
+import dev.switchboard.providers.StructuredOutput;
 
 import java.math.BigDecimal;
 
@@ -22,12 +24,13 @@ import java.math.BigDecimal;
  * {@code metadata.user_id}, {@code reasoning_effort} / {@code reasoning} → {@code thinking} (see
  * {@link Thinking}), {@code stream}. Passed through as extensions: Anthropic's own
  * {@code thinking} object (as its compatibility layer accepts it) and OpenRouter's top-level
- * {@code cache_control}. {@code n} other than 1 is refused.
+ * {@code cache_control}. {@code response_format} asking for JSON becomes a forced tool
+ * ({@link OutputTool}). {@code n} other than 1 is refused.
  *
  * <p>Dropped, because Anthropic has no equivalent (its compatibility layer ignores them too):
  * {@code frequency_penalty}, {@code presence_penalty}, {@code logit_bias}, {@code logprobs},
  * {@code top_logprobs}, {@code seed}, {@code store}, {@code metadata}, {@code modalities},
- * {@code audio}, {@code prediction}, {@code service_tier}, {@code response_format},
+ * {@code audio}, {@code prediction}, {@code service_tier},
  * {@code stream_options} (Anthropic streams always report usage), {@code verbosity},
  * {@code web_search_options}, {@code prompt_cache_key}, {@code safety_identifier},
  * {@code include_reasoning}, and any field this class does not name. Routing extensions never
@@ -44,9 +47,8 @@ final class MessagesRequest {
     private MessagesRequest() {
     }
 
-    /** Switchboard's routing members of a Messages body; Anthropic must not see them. */
-    private static final java.util.Set<String> EXTENSIONS = java.util.Set.of("models", "provider", "usage",
-            "transforms", "plugins", "route");
+    /** Switchboard's (OpenRouter's) members of a Messages body; Anthropic must not see them. */
+    private static final java.util.Set<String> EXTENSIONS = OpenRouterMembers.MEMBERS.keySet();
 
     /**
      * The body of a client that spoke the Messages API itself: sent as it came, with only
@@ -86,6 +88,11 @@ final class MessagesRequest {
         ArrayNode tools = ToolDefinitions.tools(request.field("tools"));
         ObjectNode toolChoice = tools == null ? null
                 : ToolDefinitions.choice(request.field("tool_choice"), request.field("parallel_tool_calls"));
+        StructuredOutput output = StructuredOutput.of(request.field("response_format"));
+        if (output != null) {
+            tools = OutputTool.tools(tools, toolChoice, output);
+            toolChoice = OutputTool.choice(tools, toolChoice);
+        }
         if (tools != null) {
             body.set("tools", tools);
         }

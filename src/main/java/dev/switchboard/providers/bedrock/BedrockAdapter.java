@@ -1,11 +1,14 @@
 package dev.switchboard.providers.bedrock;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.Provider;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.providers.ChunkStream;
+import dev.switchboard.providers.OutputToolAnswer;
 import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.StructuredOutput;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.RetryAfter;
@@ -49,8 +52,10 @@ public final class BedrockAdapter implements ProviderAdapter {
 
     private Future<byte[]> completion(UpstreamCall call, Buffer body) {
         try {
-            return Future.succeededFuture(Json.bytes(ConverseResponse.toCompletion(body.getBytes(),
-                    call.endpoint().upstreamModel(), clock.millis() / 1000)));
+            ObjectNode completion = ConverseResponse.toCompletion(body.getBytes(), call.endpoint().upstreamModel(),
+                    clock.millis() / 1000);
+            return Future.succeededFuture(Json.bytes(StructuredOutput.requested(call.request())
+                    ? OutputToolAnswer.completion(completion) : completion));
         } catch (BedrockFormatException e) {
             return Future.failedFuture(new UpstreamFailure.InvalidResponse(call.endpoint().id(), e.getMessage()));
         }

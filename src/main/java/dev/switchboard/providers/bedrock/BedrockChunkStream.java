@@ -1,6 +1,8 @@
 package dev.switchboard.providers.bedrock;
 
 import dev.switchboard.providers.ChunkStream;
+import dev.switchboard.providers.OutputToolAnswer;
+import dev.switchboard.providers.StructuredOutput;
 import dev.switchboard.providers.UpstreamCall;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.http.UpstreamChunkStream;
@@ -17,7 +19,9 @@ final class BedrockChunkStream extends UpstreamChunkStream {
 
     BedrockChunkStream(UpstreamCall call, HttpClientResponse response, long created) {
         super(call, response);
-        this.translator = new ConverseStream(call.endpoint().upstreamModel(), created, this::chunk);
+        // a response_format is answered through the output tool (OutputTool), turned back into content here
+        this.translator = new ConverseStream(call.endpoint().upstreamModel(), created,
+                StructuredOutput.requested(call.request()) ? OutputToolAnswer.chunks(this::chunk)::accept : this::chunk);
     }
 
     @Override

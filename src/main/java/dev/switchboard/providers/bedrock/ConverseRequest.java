@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.protocol.InvalidRequestException;
 import dev.switchboard.protocol.Json;
 import dev.switchboard.protocol.openai.ChatRequest;
+import dev.switchboard.providers.StructuredOutput;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -26,8 +27,9 @@ import java.util.Set;
  * <li>{@code max_completion_tokens} / {@code max_tokens}, {@code temperature}, {@code top_p},
  *     {@code stop} → {@code inferenceConfig}; {@code top_k} → {@code additionalModelRequestFields}.</li>
  * </ul>
+ * {@code response_format} asking for JSON becomes a forced tool ({@link OutputTool}).
  * Dropped, having no Converse equivalent here: {@code n}, {@code seed}, penalties,
- * {@code response_format}, {@code reasoning_effort} / {@code reasoning}, {@code logprobs},
+ * {@code reasoning_effort} / {@code reasoning}, {@code logprobs},
  * {@code logit_bias}, {@code parallel_tool_calls}, {@code user}, {@code metadata},
  * {@code stream_options} (ConverseStream always reports usage), tool {@code strict}.
  */
@@ -53,6 +55,10 @@ final class ConverseRequest {
             body.set("inferenceConfig", inference);
         }
         ObjectNode toolConfig = toolConfig(request, conversation.usesTools());
+        StructuredOutput output = StructuredOutput.of(request.field("response_format"));
+        if (output != null) {
+            toolConfig = OutputTool.config(toolConfig, output);
+        }
         if (toolConfig != null) {
             body.set("toolConfig", toolConfig);
         }

@@ -113,7 +113,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     private Future<HttpClientResponse> send(UpstreamCall call, boolean stream) {
         Endpoint endpoint = call.endpoint();
         return send(call, url(endpoint, "chat/completions"), call.request().toUpstream(endpoint.upstreamModel(),
-                call.maxTokens(), call.sendsReasoningEffort()), stream);
+                call.maxTokens(), call.sendsReasoningEffort(), call.reasons()), stream);
     }
 
     /** Sends the request; completes with a 2xx response (paused, for streams), fails with the provider's error otherwise. */

@@ -244,7 +244,7 @@ class MessagesRequestTest {
     @Test
     void fieldsAnthropicLacksAreDropped() {
         JsonNode body = translate("{\"model\":\"m\"," + HI + ",\"seed\":1,\"logprobs\":true,\"top_logprobs\":2,"
-                + "\"frequency_penalty\":1,\"presence_penalty\":1,\"logit_bias\":{\"1\":1},\"response_format\":{\"type\":\"json_object\"},"
+                + "\"frequency_penalty\":1,\"presence_penalty\":1,\"logit_bias\":{\"1\":1},\"response_format\":{\"type\":\"text\"},"
                 + "\"service_tier\":\"flex\",\"store\":true,\"metadata\":{\"a\":\"b\"},\"modalities\":[\"text\"],"
                 + "\"prediction\":{\"type\":\"content\",\"content\":\"x\"},\"verbosity\":\"low\",\"x_unknown\":{\"a\":1},"
                 + "\"provider\":{\"sort\":\"price\"},\"models\":[\"m\"],\"transforms\":[],\"usage\":{\"include\":true}}");
@@ -320,6 +320,41 @@ class MessagesRequestTest {
                 [{"type":"thinking","thinking":"Let me think","signature":"EqQB"},
                  {"type":"redacted_thinking","data":"EmwK"},
                  {"type":"text","text":"21"}]"""));
+    }
+
+    @Test
+    void aJsonSchemaFormatIsAForcedToolWithTheSchemaAsInput() {
+        JsonNode body = translate("{\"model\":\"m\"," + HI + ",\"reasoning_effort\":\"high\",\"response_format\":"
+                + "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\",\"strict\":true,"
+                + "\"schema\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}}}}");
+
+        assertThat(body.get("tools")).hasSize(1);
+        assertThat(body.at("/tools/0/name").asText()).isEqualTo("json_response");
+        assertThat(body.at("/tools/0/input_schema")).isEqualTo(Json.parse("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}}}"));
+        assertThat(body.get("tool_choice")).isEqualTo(Json.parse("{\"type\":\"tool\",\"name\":\"json_response\"}"));
+        assertThat(body.has("thinking")).isFalse(); // a forced tool and thinking do not go together
+    }
+
+    @Test
+    void besideTheClientsToolsTheModelMustCallOneOfThemOrAnswerThroughTheOutputTool() {
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}]";
+        JsonNode auto = translate("{\"model\":\"m\"," + HI + tools + ",\"parallel_tool_calls\":false,"
+                + "\"response_format\":{\"type\":\"json_object\"}}");
+        JsonNode none = translate("{\"model\":\"m\"," + HI + tools + ",\"tool_choice\":\"none\","
+                + "\"response_format\":{\"type\":\"json_object\"}}");
+
+        assertThat(auto.get("tools").findValuesAsText("name")).containsExactly("lookup", "json_response");
+        assertThat(auto.get("tool_choice")).isEqualTo(Json.parse("{\"type\":\"any\",\"disable_parallel_tool_use\":true}"));
+        assertThat(none.get("tools").findValuesAsText("name")).containsExactly("json_response");
+        assertThat(none.at("/tool_choice/type").asText()).isEqualTo("tool");
+    }
+
+    @Test
+    void aSchemaWhoseRootIsNotAnObjectIsA400NamingIt() {
+        assertThatThrownBy(() -> translate("{\"model\":\"m\"," + HI + ",\"response_format\":{\"type\":\"json_schema\","
+                + "\"json_schema\":{\"name\":\"a\",\"schema\":{\"type\":\"array\"}}}}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("response_format.json_schema.schema.type"));
     }
 
     private static JsonNode translate(String request) {
