@@ -26,8 +26,8 @@ public final class ModelVariants {
                     "has no endpoint that accepts reasoning parameters");
             case EXTENDED -> narrowed(base, variant, e -> e.contextLength() > base.contextLength(),
                     "has no endpoint with a context longer than its standard " + base.contextLength() + " tokens");
-            case ONLINE -> new ModelLookup.VariantNotServed(requested,
-                    ":online applies the web search plugin, which this Switchboard does not provide");
+            // the gateway turns the web plugin on for it (Gateway.chatCompletion); every endpoint serves it
+            case ONLINE -> narrowed(base, variant, e -> true, "has no endpoint");
             case EXACTO -> new ModelLookup.VariantNotServed(requested,
                     ":exacto sorts by tool-calling quality signals, which Switchboard does not measure "
                             + "(use provider.sort for throughput, latency or price)");

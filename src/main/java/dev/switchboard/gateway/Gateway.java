@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.accounting.Accounts;
 import dev.switchboard.accounting.Caller;
+import dev.switchboard.catalog.ModelVariant;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.Endpoint;
 import dev.switchboard.catalog.EndpointId;
@@ -145,7 +146,9 @@ public final class Gateway {
     /** As above, as part of the caller's trace ({@code parent}: its W3C trace context). */
     public void chatCompletion(ChatRequest request, ClientSink sink, Caller caller, String app, String appUrl,
                                Tracing.Parent parent, ProviderAdapters adapters, Vertx vertx) {
-        chatCompletion(request, false, sink, caller, app, appUrl, parent, adapters, vertx);
+        // OpenRouter's :online variant is the web plugin on that model
+        boolean online = request.model().endsWith(":" + ModelVariant.ONLINE.suffix());
+        chatCompletion(request, online, sink, caller, app, appUrl, parent, adapters, vertx);
     }
 
     /**

@@ -104,8 +104,10 @@ class ModelLookupTest {
     }
 
     @Test
-    void onlineAndExactoAreNotServedAndSayWhy() {
-        assertThat(notServed("acme/mixed:online")).contains(":online applies the web search plugin");
+    void onlineKeepsEveryEndpointAndExactoIsNotServed() {
+        assertThat(catalog().lookup("acme/mixed:online")).isInstanceOfSatisfying(ModelLookup.Found.class,
+                found -> assertThat(found.model().endpoints()).hasSize(catalog().find("acme/mixed").orElseThrow()
+                        .endpoints().size()));
         assertThat(notServed("acme/mixed:exacto")).contains("tool-calling quality signals");
     }
 

@@ -193,9 +193,13 @@ class ModelRoutingTest {
         assertThatThrownBy(() -> client.chat().completions().create(ask("test/vision:free").build()))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.getMessage())
                         .contains("Model variant test/vision:free cannot be served: test/vision has no free endpoint"));
-        assertThatThrownBy(() -> client.chat().completions().create(ask("test/chat:online").build()))
+        assertThatThrownBy(() -> client.chat().completions().create(ask("test/chat:exacto").build()))
                 .isInstanceOfSatisfying(NotFoundException.class,
-                        e -> assertThat(e.getMessage()).contains(":online applies the web search plugin"));
+                        e -> assertThat(e.getMessage()).contains("tool-calling quality signals"));
+        // :online is the web plugin, which needs a search backend this gateway was not given
+        assertThatThrownBy(() -> client.chat().completions().create(ask("test/chat:online").build()))
+                .isInstanceOfSatisfying(com.openai.errors.BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("the web plugin needs a search backend"));
     }
 
     @Test

@@ -68,6 +68,14 @@ class PluginsTest {
                     pricing: { prompt: 1, completion: 2, web_search: 0.02 }
                     endpoints:
                       - { provider: oa, upstream_model: text-upstream }
+                  - id: test/files
+                    name: "Test: reads files"
+                    context_length: 100000
+                    input_modalities: [text, file]
+                    tokenizer: o200k_base
+                    pricing: { prompt: 1, completion: 2 }
+                    endpoints:
+                      - { provider: oa, upstream_model: files-upstream }
                   - id: test/small
                     name: "Test: 8k context"
                     context_length: 8000
@@ -170,7 +178,7 @@ class PluginsTest {
     void theFileParserNativeEngineLeavesThePdfAsItIs() {
         upstream.enqueue(json(200, answer("ok")));
         String pdf = TestPdfs.dataUrl(TestPdfs.withPages("Native please"));
-        client.chat().completions().create(ChatCompletionCreateParams.builder().model("test/text-only")
+        client.chat().completions().create(ChatCompletionCreateParams.builder().model("test/files")
                 .addUserMessageOfArrayOfContentParts(List.of(ChatCompletionContentPart.ofFile(ChatCompletionContentPart.File
                         .builder().file(ChatCompletionContentPart.File.FileObject.builder().filename("a.pdf").fileData(pdf)
                                 .build()).build())))
@@ -214,6 +222,22 @@ class PluginsTest {
         // 19 prompt tokens at $1/M + 10 completion tokens at $2/M + one search at $0.02
         assertThat(new BigDecimal(completion.usage().orElseThrow()._additionalProperties().get("cost").toString()))
                 .isEqualByComparingTo("0.020039");
+    }
+
+    @Test
+    void theOnlineVariantSearchesAndServesTheBaseModel() {
+        upstream.enqueue(json(200, answer("See https://www.example.com/switchboard.")));
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("test/text-only:online").addUserMessage("What did Switchboard ship?").build());
+
+        JsonNode sent = upstream.last().json();
+        assertThat(sent.get("model").asText()).as("the base model's upstream name, no suffix")
+                .doesNotContain(":online");
+        assertThat(sent.get("messages").get(0).get("content").asText())
+                .contains("[1] Switchboard ships plugins\nURL: https://www.example.com/switchboard");
+        assertThat(completion.choices().getFirst().message().annotations().orElseThrow()).isNotEmpty();
+        assertThat(new BigDecimal(completion.usage().orElseThrow()._additionalProperties().get("cost").toString()))
+                .as("the search is priced").isGreaterThan(new BigDecimal("0.02"));
     }
 
     @Test
