@@ -4,6 +4,10 @@
 #
 #   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N] [--config YAML] [--cluster]
 #
+# It also prints each Switchboard's time from `serve` to ready and its resident memory after start and
+# at its peak. `--connections 1` gives the one-connection latency; bench/streams.sh holds many slow
+# streams open at once.
+#
 # --cluster also starts a cluster-mode node (PostgreSQL at 127.0.0.1:5432 database test, in a schema of
 # its own, and Redis at 127.0.0.1:6379 under a prefix of its own) and measures it in the same rounds.
 # Both Switchboards then serve a key with a credit limit and a requests-per-minute limit, so every
@@ -132,13 +136,18 @@ nginx -p "$work" -c "$work/mock.conf" -g 'daemon off;' & pids+=($!)
 nginx -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!)
 (cd "$root" && ./switchboard build >/dev/null)
 # serve NAME CONFIG PORT: starts a Switchboard and waits until it is ready
+# and notes its process id, how long it took to be ready and its resident memory then (launcher included)
 serve() {
+  local started=$(date +%s%N)
   "$root/switchboard" serve --config "$2" > "$work/logs/$1.log" 2>&1 & pids+=($!)
-  for i in $(seq 1 150); do
+  echo $! > "$work/$1.pid"
+  for i in $(seq 1 1500); do
     curl -sf "http://127.0.0.1:$3/readyz" >/dev/null 2>&1 && break
-    sleep 0.2
+    sleep 0.02
   done
   curl -sf "http://127.0.0.1:$3/readyz" >/dev/null || { cat "$work/logs/$1.log"; exit 1; }
+  echo $(( ($(date +%s%N) - started) / 1000000 )) > "$work/$1.ready_ms"
+  awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$(cat "$work/$1.pid")/status" > "$work/$1.idle_mb"
 }
 # the first start on a fresh store prints the keys it created
 first_key() { grep -oE "$2 sk-sb-v1-[0-9a-f]{64}" "$work/logs/$1.log" | grep -oE 'sk-sb-v1-[0-9a-f]{64}'; }
@@ -203,9 +212,14 @@ for mode in json sse; do
   done
 done
 
+# memory: after start, and the peak (VmHWM) over the whole run
+memory() { echo "$1 ready_ms=$(cat "$work/$1.ready_ms") idle_mb=$(cat "$work/$1.idle_mb") peak_mb=$(awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$(cat "$work/$1.pid")/status")"; }
+memory switchboard > "$work/memory.txt"
+[[ -z "$cluster" ]] || memory cluster >> "$work/memory.txt"
+
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 cp "$results" "$root/bench/results/raw-$stamp.txt"
-python3 - "$results" "$rounds" "$connections" "$duration" <<'PY'
+python3 - "$results" "$rounds" "$connections" "$duration" "$work/memory.txt" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 rounds, connections, duration = sys.argv[2], sys.argv[3], sys.argv[4]
@@ -228,4 +242,10 @@ for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
         if r is cluster:
             shown += " (%.2fx one node)" % statistics.median(float(c[2]) / float(s[2]) for s, c in zip(switchboard, cluster))
         print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {shown} |")
+print("\n| Switchboard | `serve` to ready (ms, jar built) | RSS after start (MB) | peak RSS over the run (MB) |")
+print("|---|---:|---:|---:|")
+for line in open(sys.argv[5]):
+    name, *fields = line.split()
+    f = dict(x.split("=") for x in fields)
+    print(f"| {name} | {f['ready_ms']} | {f['idle_mb']} | {f['peak_mb']} |")
 PY

@@ -147,7 +147,8 @@ class OutputLimitClampTest {
     void aPromptOverEveryContextIsA400WithTheReasonsOnBothApis() {
         int before = upstream.requestCount();
         HttpResponse<String> chat = gateway.call("POST", "/v1/chat/completions", key.secret(),
-                "{\"model\":\"test/tiny-context\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(200) + "\"}]}");
+                "{\"model\":\"test/tiny-context\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(200)
+                        + "\"}],\"transforms\":[]}"); // middle-out is on by default at this size: turned off here
 
         JsonNode error = AccountsApi.error(chat, 400);
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
@@ -156,7 +157,8 @@ class OutputLimitClampTest {
         AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + gateway.port())
                 .apiKey(key.secret()).maxRetries(0).timeout(Duration.ofSeconds(30)).build();
         assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("test/tiny-context")
-                .maxTokens(32_000).addUserMessage("word ".repeat(200)).build()))
+                .maxTokens(32_000).addUserMessage("word ".repeat(200))
+                .putAdditionalBodyProperty("transforms", com.anthropic.core.JsonValue.from(java.util.List.of())).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.body().toString()).contains("invalid_request_error").contains("context_length");
