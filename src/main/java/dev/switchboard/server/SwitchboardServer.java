@@ -13,6 +13,7 @@ import dev.switchboard.presets.PresetChanges;
 import dev.switchboard.presets.Presets;
 import dev.switchboard.cluster.SharedValues;
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.Model;
 import dev.switchboard.catalog.CatalogFactory;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.gateway.Gateway;
@@ -37,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -113,6 +115,19 @@ public final class SwitchboardServer implements AutoCloseable {
      */
     public static SwitchboardServer start(SwitchboardConfig config, Catalog catalog, Clock clock, int eventLoops,
                                           OpenTelemetry openTelemetry, VertxOptions vertxOptions) {
+        // the first count would load the encodings (~0.5 s for o200k_base) on an event loop: load those of the
+        // models that can be served now, beside the store's opening and migrations, and be ready only once they are in
+        Set<String> tokenizers = new HashSet<>();
+        catalog.models().stream().filter(Model::listed).forEach(model -> tokenizers.add(model.tokenizer()));
+        CompletableFuture<Void> tokenizersLoaded = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("tokenizers-warm-up").start(() -> {
+            try {
+                TokenCounter.warmUp(tokenizers);
+                tokenizersLoaded.complete(null);
+            } catch (RuntimeException e) {
+                tokenizersLoaded.completeExceptionally(e);
+            }
+        });
         Store store;
         try {
             store = Stores.open(config.storage().database());
@@ -162,14 +177,6 @@ public final class SwitchboardServer implements AutoCloseable {
             builder.withMetrics(observability.vertxMetrics());
         }
         Vertx vertx = builder.with(options).withTransport(transport).build();
-        // the first count would load the encodings (~2 s for o200k_base) on an event loop: load them now, alongside
-        // the listeners, and be ready only once they are in
-        Set<String> tokenizers = new HashSet<>();
-        catalog.models().forEach(model -> tokenizers.add(model.tokenizer()));
-        Future<Void> tokenizersLoaded = vertx.executeBlocking(() -> {
-            TokenCounter.warmUp(tokenizers);
-            return null;
-        }, false);
         SharedHealth health = redis == null ? null : new SharedHealth(redis);
         Gateway gateway = new Gateway(catalog, accounts, config.routing(), config.server().streamKeepaliveMs(), clock,
                 observability.metrics(), observability.tracing(), observability.accessLog().enabled(),
@@ -196,7 +203,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 await(vertx.deployVerticle(new EdgeVerticle(gateway, server, port, budget, ready::get, clock,
                         observability, ui, responses, presets)));
             }
-            await(tokenizersLoaded);
+            tokenizersLoaded.join();
             await(WarmUp.selfRequest(vertx, server.host(), port));
             ready.set(true);
             return new SwitchboardServer(vertx, gateway, store, accounts, bootstrap, statsHistory, responses, presets, port, ready,
