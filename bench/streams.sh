@@ -26,6 +26,9 @@ root="$(dirname "$here")"
 command -v nginx >/dev/null || { echo "bench: nginx is missing (Debian: apt-get install nginx-light)" >&2; exit 1; }
 # every stream holds a client socket and an upstream socket in each proxy
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if (( $(ulimit -n) < 2 * streams + 1000 )); then
+  echo "bench: the open-file limit is $(ulimit -n): too few for $streams streams through a proxy (a client and an upstream socket each); expect failures near it" >&2
+fi
 
 work="$(mktemp -d /tmp/switchboard-streams.XXXXXX)"
 chmod 755 "$work"

@@ -103,10 +103,9 @@ final class FailurePolicy {
                     metadata, Map.of("Retry-After", seconds));
         }
         if (attempts.stream().allMatch(a -> a.failure() instanceof UpstreamFailure.AtCapacity)) {
-            return new GatewayError(503, "service_unavailable", "Switchboard is at its connection limit for "
+            return new GatewayError(503, "service_unavailable", "Switchboard is at a limit of its own for "
                     + (attempts.size() == 1 ? "this provider" : "every provider of this model")
-                    + " (providers[].max_connections); retry shortly: " + summary, null, metadata,
-                    Map.of("Retry-After", "1"));
+                    + "; retry shortly: " + summary, null, metadata, Map.of("Retry-After", "1"));
         }
         if (attempts.stream().allMatch(a -> a.failure() instanceof UpstreamFailure.TimedOut)) {
             return new GatewayError(504, "timeout_error", summary, null, metadata, null);

@@ -184,6 +184,11 @@ public final class UpstreamHttp {
             return new UpstreamFailure.TimedOut(endpoint, "no data from the provider while " + phase
                     + " (idle timeout)");
         }
+        if (describe(t).contains("Too many open files")) {
+            // our own limit, not the provider's failure: said as such, and kept out of its health
+            return new UpstreamFailure.AtCapacity(endpoint, "Switchboard has no file descriptor left to connect to "
+                    + "provider " + provider + " (the process's open-file limit); not sent");
+        }
         log.warn("provider {} failed while {}: {}", provider, phase, describe(t));
         if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
                 || t instanceof SSLException) {

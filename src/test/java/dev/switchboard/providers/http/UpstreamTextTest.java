@@ -38,4 +38,13 @@ class UpstreamTextTest {
         assertThat(failure.getMessage()).isEqualTo("could not connect to provider openai (connection refused or reset)")
                 .doesNotContain("io_uring", "-111");
     }
+
+    @Test
+    void runningOutOfFileDescriptorsIsOurLimitNotTheProviders() {
+        UpstreamFailure failure = UpstreamHttp.failure(ENDPOINT,
+                new java.io.IOException("newSocketStream(..) failed with error(-24): Too many open files"), "connecting");
+        assertThat(failure).isInstanceOf(UpstreamFailure.AtCapacity.class);
+        assertThat(failure.status()).isEqualTo(503);
+        assertThat(failure.getMessage()).contains("open-file limit").contains("not sent");
+    }
 }
