@@ -18,15 +18,14 @@ import java.util.Optional;
  * {@code url_citation} annotations — to the message, or, in a Chat Completions stream, in one chunk
  * of {@code delta.annotations} before the last ones. Everything else passes through untouched.
  */
-final class PluginAnswerSink implements ClientSink {
-    private final ClientSink client;
+final class PluginAnswerSink extends ForwardingSink {
     private final boolean heal;
     private final List<SearchResult> citations;
     /** A Chat Completions stream with citations: what it said so far (for the citations' indices). */
     private final StreamedText streamed;
 
     PluginAnswerSink(ClientSink client, boolean heal, List<SearchResult> citations) {
-        this.client = client;
+        super(client);
         this.heal = heal;
         this.citations = List.copyOf(citations);
         this.streamed = citations.isEmpty() || client.encoder() != null ? null : new StreamedText();
@@ -73,10 +72,6 @@ final class PluginAnswerSink implements ClientSink {
         client.startStream(headers);
     }
 
-    @Override
-    public boolean headSent() {
-        return client.headSent();
-    }
 
     @Override
     public StreamEncoder encoder() {
@@ -104,30 +99,10 @@ final class PluginAnswerSink implements ClientSink {
         client.end(both);
     }
 
-    @Override
-    public boolean writeQueueFull() {
-        return client.writeQueueFull();
-    }
 
-    @Override
-    public void onDrain(Runnable action) {
-        client.onDrain(action);
-    }
 
-    @Override
-    public void onClose(Runnable action) {
-        client.onClose(action);
-    }
 
-    @Override
-    public boolean closed() {
-        return client.closed();
-    }
 
-    @Override
-    public void finished(RequestSummary summary) {
-        client.finished(summary);
-    }
 
     /**
      * Reads the Chat Completions chunks going out (whole {@code data:} events, as the relay writes

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.gateway.ForwardingSink;
+
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.protocol.StreamEncoder;
 import dev.switchboard.protocol.anthropic.ChatToMessage;

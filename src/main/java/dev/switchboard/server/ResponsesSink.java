@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.gateway.ForwardingSink;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.ClientSink;
 import dev.switchboard.protocol.ByteSink;

@@ -1,15 +1,16 @@
-package dev.switchboard.server;
+package dev.switchboard.gateway;
 
-import dev.switchboard.gateway.ClientSink;
-import dev.switchboard.gateway.RequestSummary;
 
 import java.util.Map;
 
-/** A client sink that hands everything to another: the base of the sinks that re-encode an answer for their API. */
-abstract class ForwardingSink implements ClientSink {
+/**
+ * A client sink that hands everything to another: the base of the sinks that change an answer on its
+ * way out (re-encoded for another API, healed, annotated).
+ */
+public abstract class ForwardingSink implements ClientSink {
     protected final ClientSink client;
 
-    ForwardingSink(ClientSink client) {
+    protected ForwardingSink(ClientSink client) {
         this.client = client;
     }
 
