@@ -122,6 +122,18 @@ class RequestMembersTest {
     }
 
     @Test
+    void theThinkingVariantTurnsReasoningOnUnlessTheRequestSaysHow() {
+        upstream.enqueue(fixture(200, "openai/chat_nonstream.json"), fixture(200, "openai/chat_nonstream.json"));
+
+        client.chat().completions().create(params().model("test/model:thinking").build());
+        assertThat(upstream.last().json().path("reasoning_effort").asText()).isEqualTo("medium");
+
+        client.chat().completions().create(params().model("test/model:thinking")
+                .putAdditionalBodyProperty("reasoning", JsonValue.from(Map.of("effort", "low"))).build());
+        assertThat(upstream.last().json().path("reasoning_effort").asText()).isEqualTo("low");
+    }
+
+    @Test
     void reasoningTurnedOffSendsNoEffortAndTheClientsOwnEffortWins() {
         upstream.enqueue(fixture(200, "openai/chat_nonstream.json"), fixture(200, "openai/chat_nonstream.json"));
 

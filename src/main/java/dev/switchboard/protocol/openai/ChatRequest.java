@@ -78,7 +78,10 @@ public final class ChatRequest {
         this.hasResponseFormat = d.hasResponseFormat;
         this.user = d.user;
         this.inputModalities = Set.copyOf(d.inputModalities);
-        this.reasoning = d.includeReasoning == Boolean.FALSE ? d.reasoning.excluded() : d.reasoning;
+        ReasoningOptions asked = d.includeReasoning == Boolean.FALSE ? d.reasoning.excluded() : d.reasoning;
+        // OpenRouter's :thinking variant turns reasoning on unless the request says how
+        boolean thinking = (d.model != null ? d.model : d.models.isEmpty() ? "" : d.models.getFirst()).endsWith(":thinking");
+        this.reasoning = thinking && asked == ReasoningOptions.NONE ? ReasoningOptions.ENABLED : asked;
     }
 
     /**

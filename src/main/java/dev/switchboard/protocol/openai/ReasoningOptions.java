@@ -23,6 +23,8 @@ public record ReasoningOptions(String effort, Long maxTokens, Boolean enabled, b
     static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
 
     static final ReasoningOptions NONE = new ReasoningOptions(null, null, null, false);
+    /** {@code {enabled: true}}: what the {@code :thinking} variant asks for when the request does not say. */
+    static final ReasoningOptions ENABLED = new ReasoningOptions(null, null, true, false);
 
     /** @throws JsonMembers.InvalidMember naming the sub-member that is malformed */
     static ReasoningOptions decode(ObjectNode reasoning) {
