@@ -5,23 +5,22 @@ import dev.switchboard.accounting.KeyChanges;
 import java.util.function.Consumer;
 
 /**
- * Key changes told to every node of the cluster on one Redis channel: the message is the key's
- * hash (never its secret), and each node's subscriber drops the key from its caches so that its
- * next use reads the store. A message lost (Redis down, a node reconnecting) costs only freshness:
- * the key cache's refresh still bounds how long a node serves what it read.
+ * Key changes told to every node of the cluster ({@link InvalidationChannel}): the message is the
+ * key's hash (never its secret), and each node drops the key from its caches so that its next use
+ * reads the store.
  */
 public final class SharedKeyChanges implements KeyChanges {
     static final String CHANNEL = "keys";
 
-    private final Redis redis;
+    private final InvalidationChannel channel;
 
     public SharedKeyChanges(Redis redis) {
-        this.redis = redis;
+        this.channel = new InvalidationChannel(redis, CHANNEL, hash -> hash.matches("[0-9a-f]{64}"));
     }
 
     @Override
     public void changed(String hash) {
-        redis.publish(CHANNEL, hash);
+        channel.publish(hash);
     }
 
     /**
@@ -42,10 +41,6 @@ public final class SharedKeyChanges implements KeyChanges {
 
     /** Calls {@code invalidate} with the hash of every key changed on any node (this one included). */
     public void listen(Consumer<String> invalidate) {
-        redis.subscribe(CHANNEL, hash -> {
-            if (hash.matches("[0-9a-f]{64}")) {
-                invalidate.accept(hash);
-            }
-        });
+        channel.listen(invalidate);
     }
 }

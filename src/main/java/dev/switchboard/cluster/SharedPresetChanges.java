@@ -13,23 +13,19 @@ import java.util.function.Consumer;
 public final class SharedPresetChanges implements PresetChanges {
     static final String CHANNEL = "presets";
 
-    private final Redis redis;
+    private final InvalidationChannel channel;
 
     public SharedPresetChanges(Redis redis) {
-        this.redis = redis;
+        this.channel = new InvalidationChannel(redis, CHANNEL, PresetName::valid);
     }
 
     @Override
     public void changed(String name) {
-        redis.publish(CHANNEL, name);
+        channel.publish(name);
     }
 
     /** Calls {@code invalidate} with the name of every preset changed on any node (this one included). */
     public void listen(Consumer<String> invalidate) {
-        redis.subscribe(CHANNEL, name -> {
-            if (PresetName.valid(name)) {
-                invalidate.accept(name);
-            }
-        });
+        channel.listen(invalidate);
     }
 }
