@@ -26,13 +26,17 @@ public final class KeySecrets {
 
     /** Lower-case hex SHA-256 of the secret's UTF-8 bytes: the key's public id. */
     public static String hash(String secret) {
+        return HEX.formatHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One digest per thread: every request hashes its key, and looking the algorithm up costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HEX.formatHex(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     /** {@code sk-sb-v1-abc…f12}: enough to recognise a key, never enough to use it. */
     public static String label(String secret) {
