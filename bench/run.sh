@@ -3,10 +3,13 @@
 # same machine, alternating rounds. Prints requests/s, p50 and p99 per setup and the ratio.
 #
 #   bench/run.sh [--duration SECONDS] [--rounds N] [--connections N] [--threads N] [--config YAML] [--cluster]
+#                [--modes "json sse one"] [--streams N]
 #
-# It also prints each Switchboard's time from `serve` to ready and its resident memory after start and
-# at its peak. `--connections 1` gives the one-connection latency; bench/streams.sh holds many slow
-# streams open at once.
+# Modes: json (non-streamed answers) and sse (streamed) under --connections; one (non-streamed, one
+# connection: the latency a single client sees, and what Switchboard adds to nginx's p50). It also
+# prints each Switchboard's time from `serve` to ready and its resident memory after start and at its
+# peak. --streams N then runs bench/streams.sh: N slow streams open at once through nginx and through
+# Switchboard (it needs an open-file limit of about 2N+1000).
 #
 # --cluster also starts a cluster-mode node (PostgreSQL at 127.0.0.1:5432 database test, in a schema of
 # its own, and Redis at 127.0.0.1:6379 under a prefix of its own) and measures it in the same rounds.
@@ -26,6 +29,8 @@ connections=64
 threads=1
 extra_config=""
 cluster=""
+modes="json sse one"
+streams=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -34,6 +39,8 @@ while [[ $# -gt 0 ]]; do
     --threads) threads="$2"; shift 2 ;;
     --config) extra_config="$2"; shift 2 ;;
     --cluster) cluster=1; shift ;;
+    --modes) modes="$2"; shift 2 ;;
+    --streams) streams="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -178,8 +185,8 @@ sse_body='{"model":"bench/sse","stream":true,"messages":[{"role":"system","conte
 
 # One wrk run; prints "rps p50_us p99_us errors".
 measure() {
-  local url="$1" body="$2" seconds="$3" line
-  line="$(BENCH_BODY="$body" wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$here/post.lua" "$url" | grep '^RESULT')"
+  local url="$1" body="$2" seconds="$3" line conns="${4:-$connections}"
+  line="$(BENCH_BODY="$body" wrk -t"$(( conns < threads ? conns : threads ))" -c"$conns" -d"${seconds}s" -s "$here/post.lua" "$url" | grep '^RESULT')"
   echo "$line" | sed -E 's/.*rps=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+) requests=[0-9]+ errors=([0-9]+).*/\1 \2 \3 \4/'
 }
 
@@ -199,15 +206,17 @@ fi
 
 results="$work/results.txt"
 : > "$results"
-for mode in json sse; do
+one_body="$json_body"
+for mode in $modes; do
   body_var="${mode}_body"
-  proxy_port=$([[ $mode == json ]] && echo $PROXY_JSON || echo $PROXY_SSE)
+  proxy_port=$([[ $mode == sse ]] && echo $PROXY_SSE || echo $PROXY_JSON)
+  conns=$([[ $mode == one ]] && echo 1 || echo "$connections")
   for round in $(seq 1 "$rounds"); do
     echo "round $round/$rounds ($mode)..." >&2
-    echo "$mode nginx $(measure "http://127.0.0.1:$proxy_port/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
-    echo "$mode switchboard $(measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+    echo "$mode nginx $(measure "http://127.0.0.1:$proxy_port/v1/chat/completions" "${!body_var}" "$duration" "$conns")" >> "$results"
+    echo "$mode switchboard $(measure "http://127.0.0.1:$SWITCHBOARD/v1/chat/completions" "${!body_var}" "$duration" "$conns")" >> "$results"
     if [[ -n "$cluster" ]]; then
-      echo "$mode cluster $(BENCH_KEY="$CLUSTER_KEY" measure "http://127.0.0.1:$CLUSTER/v1/chat/completions" "${!body_var}" "$duration")" >> "$results"
+      echo "$mode cluster $(BENCH_KEY="$CLUSTER_KEY" measure "http://127.0.0.1:$CLUSTER/v1/chat/completions" "${!body_var}" "$duration" "$conns")" >> "$results"
     fi
   done
 done
@@ -223,14 +232,16 @@ python3 - "$results" "$rounds" "$connections" "$duration" "$work/memory.txt" <<'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 rounds, connections, duration = sys.argv[2], sys.argv[3], sys.argv[4]
-print(f"\n{rounds} alternating rounds of {duration}s, {connections} connections; medians; latency in microseconds;")
-print("the ratio is the median of the per-round ratios (each Switchboard round against the nginx round just before it)\n")
-print("| mode | setup | req/s | p50 | p99 | errors | req/s ratio vs nginx |")
-print("|---|---|---:|---:|---:|---:|---:|")
-for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
+print(f"\n{rounds} alternating rounds of {duration}s, {connections} connections (one: 1); medians; latency in microseconds;")
+print("ratios and the added p50 are medians of the per-round figures (each Switchboard round against the nginx round just before it)\n")
+print("| mode | setup | req/s | p50 | p99 | errors | req/s ratio vs nginx | p99 vs nginx | p50 added |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for mode, label in (("json", "non-stream"), ("sse", "SSE stream"), ("one", f"one connection")):
     nginx = [x for x in rows if x[0] == mode and x[1] == "nginx"]
     switchboard = [x for x in rows if x[0] == mode and x[1] == "switchboard"]
     cluster = [x for x in rows if x[0] == mode and x[1] == "cluster"]
+    if not nginx:
+        continue
     setups = [("nginx", nginx), ("switchboard", switchboard)] + ([("switchboard cluster node", cluster)] if cluster else [])
     for setup, r in setups:
         rps = statistics.median(float(x[2]) for x in r)
@@ -241,7 +252,10 @@ for mode, label in (("json", "non-stream"), ("sse", "SSE stream")):
         shown = f"{ratio:.2f}x"
         if r is cluster:
             shown += " (%.2fx one node)" % statistics.median(float(c[2]) / float(s[2]) for s, c in zip(switchboard, cluster))
-        print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {shown} |")
+        p99_ratio = statistics.median(int(s[4]) / max(1, int(n[4])) for n, s in zip(nginx, r))
+        p50_added = statistics.median(int(s[3]) - int(n[3]) for n, s in zip(nginx, r))
+        added = "" if r is nginx else f"{p50_added:+,.0f}"
+        print(f"| {label} | {setup} | {rps:,.0f} | {p50:,.0f} | {p99:,.0f} | {errors} | {shown} | {p99_ratio:.2f}x | {added} |")
 print("\n| Switchboard | `serve` to ready (ms, jar built) | RSS after start (MB) | peak RSS over the run (MB) |")
 print("|---|---:|---:|---:|")
 for line in open(sys.argv[5]):
@@ -249,3 +263,9 @@ for line in open(sys.argv[5]):
     f = dict(x.split("=") for x in fields)
     print(f"| {name} | {f['ready_ms']} | {f['idle_mb']} | {f['peak_mb']} |")
 PY
+
+if [[ -n "$streams" ]]; then
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done # the streams bench starts its own
+  echo
+  "$here/streams.sh" --streams "$streams"
+fi
