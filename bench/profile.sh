@@ -26,6 +26,8 @@ done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+# shellcheck source=bench/mock/upstream.sh
+source "$here/mock/upstream.sh"
 for tool in nginx wrk; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (Debian: apt-get install nginx-light wrk)" >&2; exit 1; }
 done
@@ -40,7 +42,7 @@ work="$(mktemp -d /tmp/switchboard-profile.XXXXXX)"
 chmod 755 "$work"
 (cd "$work" && unzip -q -o "$jar" 'linux-x64/*')
 agent="$work/linux-x64/libasyncProfiler.so"
-mkdir -p "$work/logs" "$root/bench/results" "$work/json/v1/chat" "$work/sse/v1/chat"
+mkdir -p "$work/logs" "$root/bench/results"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -50,39 +52,8 @@ cleanup() {
 trap cleanup EXIT
 
 MOCK_JSON=19141; MOCK_SSE=19142; SWITCHBOARD=19150
-cp "$here/mock/completion.json" "$work/json/v1/chat/completions"
-cp "$here/mock/stream.sse" "$work/sse/v1/chat/completions"
-cat > "$work/mock.conf" <<CONF
-worker_processes 1;
-error_log $work/logs/mock-error.log warn;
-pid $work/mock.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-  server {
-    listen 127.0.0.1:$MOCK_JSON reuseport backlog=4096;
-    location / { root $work/json; default_type application/json; error_page 405 =200 \$uri; }
-  }
-  server {
-    listen 127.0.0.1:$MOCK_SSE reuseport backlog=4096;
-    location / { root $work/sse; default_type text/event-stream; error_page 405 =200 \$uri; }
-  }
-}
-CONF
-cat > "$work/switchboard.yaml" <<CONF
-server: { host: 127.0.0.1, port: $SWITCHBOARD }
-storage: { database: "sqlite:$work/switchboard.db" }
-providers:
-  - { id: mock-json, name: Mock, protocol: openai, base_url: "http://127.0.0.1:$MOCK_JSON/v1", data_policy: { training: false, retention_days: 0 } }
-  - { id: mock-sse, name: Mock SSE, protocol: openai, base_url: "http://127.0.0.1:$MOCK_SSE/v1", data_policy: { training: false, retention_days: 0 } }
-models:
-  - { id: bench/json, name: Bench JSON, context_length: 128000, pricing: { prompt: 2, completion: 8 },
-      endpoints: [ { provider: mock-json, upstream_model: gpt-4.1 } ] }
-  - { id: bench/sse, name: Bench SSE, context_length: 128000, pricing: { prompt: 2, completion: 8 },
-      endpoints: [ { provider: mock-sse, upstream_model: gpt-4.1 } ] }
-CONF
+mock_upstream "$work" $MOCK_JSON $MOCK_SSE
+switchboard_config "$work/switchboard.yaml" $SWITCHBOARD "{ database: \"sqlite:$work/switchboard.db\" }" $MOCK_JSON $MOCK_SSE
 
 nginx -p "$work" -c "$work/mock.conf" -g 'daemon off;' & pids+=($!)
 (cd "$root" && ./switchboard build >/dev/null)

@@ -47,6 +47,8 @@ done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+# shellcheck source=bench/mock/upstream.sh
+source "$here/mock/upstream.sh"
 for tool in nginx wrk; do
   if ! command -v "$tool" >/dev/null; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -70,30 +72,7 @@ trap cleanup EXIT
 
 MOCK_JSON=19101; MOCK_SSE=19102; PROXY_JSON=19111; PROXY_SSE=19112; SWITCHBOARD=19120; CLUSTER=19121
 
-# the mock serves fixed files; "error_page 405 =200" lets nginx's static handler answer POSTs
-mkdir -p "$work/json/v1/chat" "$work/sse/v1/chat"
-cp "$here/mock/completion.json" "$work/json/v1/chat/completions"
-cp "$here/mock/stream.sse" "$work/sse/v1/chat/completions"
-
-cat > "$work/mock.conf" <<CONF
-worker_processes 1;
-error_log $work/logs/mock-error.log warn;
-pid $work/mock.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-  server {
-    listen 127.0.0.1:$MOCK_JSON reuseport backlog=4096;
-    location / { root $work/json; default_type application/json; error_page 405 =200 \$uri; }
-  }
-  server {
-    listen 127.0.0.1:$MOCK_SSE reuseport backlog=4096;
-    location / { root $work/sse; default_type text/event-stream; error_page 405 =200 \$uri; }
-  }
-}
-CONF
+mock_upstream "$work" $MOCK_JSON $MOCK_SSE
 
 cat > "$work/proxy.conf" <<CONF
 worker_processes auto;
@@ -118,21 +97,7 @@ http {
 CONF
 
 # write_config FILE PORT STORAGE
-write_config() {
-cat > "$1" <<CONF
-server: { host: 127.0.0.1, port: $2 }
-storage: $3
-providers:
-  - { id: mock-json, name: Mock, protocol: openai, base_url: "http://127.0.0.1:$MOCK_JSON/v1", data_policy: { training: false, retention_days: 0 } }
-  - { id: mock-sse, name: Mock SSE, protocol: openai, base_url: "http://127.0.0.1:$MOCK_SSE/v1", data_policy: { training: false, retention_days: 0 } }
-models:
-  - { id: bench/json, name: Bench JSON, context_length: 128000, pricing: { prompt: 2, completion: 8 },
-      endpoints: [ { provider: mock-json, upstream_model: gpt-4.1 } ] }
-  - { id: bench/sse, name: Bench SSE, context_length: 128000, pricing: { prompt: 2, completion: 8 },
-      endpoints: [ { provider: mock-sse, upstream_model: gpt-4.1 } ] }
-$extra_config
-CONF
-}
+write_config() { switchboard_config "$1" "$2" "$3" $MOCK_JSON $MOCK_SSE "$extra_config"; }
 write_config "$work/switchboard.yaml" $SWITCHBOARD "{ database: \"sqlite:$work/switchboard.db\" }"
 bench_id="bench_$(date -u +%s)_$$"
 if [[ -n "$cluster" ]]; then
