@@ -28,9 +28,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 # shellcheck source=bench/mock/upstream.sh
 source "$here/mock/upstream.sh"
-for tool in nginx wrk; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (Debian: apt-get install nginx-light wrk)" >&2; exit 1; }
-done
+need_nginx_and_wrk
 jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [[ -x "$jdk/bin/jcmd" ]] || { echo "bench: set JAVA_HOME to a JDK with jcmd" >&2; exit 1; }
 

@@ -49,15 +49,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 # shellcheck source=bench/mock/upstream.sh
 source "$here/mock/upstream.sh"
-for tool in nginx wrk; do
-  if ! command -v "$tool" >/dev/null; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-      apt-get install -y nginx-light wrk >/dev/null
-    else
-      echo "bench: $tool is missing (Debian: apt-get install nginx-light wrk)" >&2; exit 1
-    fi
-  fi
-done
+need_nginx_and_wrk
 
 work="$(mktemp -d /tmp/switchboard-bench.XXXXXX)"
 chmod 755 "$work" # nginx workers run unprivileged and must read the mock files

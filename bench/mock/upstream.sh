@@ -1,5 +1,19 @@
-# Sourced by bench/run.sh and bench/profile.sh: the mock upstream (nginx serving fixed answers) and the
-# Switchboard configuration pointing two models at it.
+# Sourced by bench/run.sh and bench/profile.sh: the tools they need, the mock upstream (nginx serving
+# fixed answers) and the Switchboard configuration pointing two models at it.
+
+# need_nginx_and_wrk: installs them as root on Debian, else says what is missing and exits
+need_nginx_and_wrk() {
+  local tool
+  for tool in nginx wrk; do
+    if ! command -v "$tool" >/dev/null; then
+      if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        apt-get install -y nginx-light wrk >/dev/null
+      else
+        echo "bench: $tool is missing (Debian: apt-get install nginx-light wrk)" >&2; exit 1
+      fi
+    fi
+  done
+}
 
 # mock_upstream WORK JSON_PORT SSE_PORT: writes WORK/mock.conf; nginx answers every POST with the
 # OpenAI spec's chat completion (JSON_PORT) or a recorded-shape 12-event stream (SSE_PORT).
