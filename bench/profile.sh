@@ -29,8 +29,8 @@ root="$(dirname "$here")"
 # shellcheck source=bench/mock/upstream.sh
 source "$here/mock/upstream.sh"
 need_nginx_and_wrk
-jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-[[ -x "$jdk/bin/jcmd" ]] || { echo "bench: set JAVA_HOME to a JDK with jcmd" >&2; exit 1; }
+jdk="${JAVA_HOME:-}"
+[[ -x "$jdk/bin/jcmd" ]] || { echo "bench: set JAVA_HOME to the JDK Switchboard runs on (its jcmd attaches the profiler)" >&2; exit 1; }
 
 # async-profiler's jar carries the native agent for each platform
 version=4.1

@@ -14,6 +14,14 @@ public final class KeySecrets {
     public static final String PREFIX = "sk-sb-v1-";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread: every request hashes its key, and looking the algorithm up costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
 
     private KeySecrets() {
     }
@@ -28,15 +36,6 @@ public final class KeySecrets {
     public static String hash(String secret) {
         return HEX.formatHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
     }
-
-    /** One digest per thread: every request hashes its key, and looking the algorithm up costs more than hashing. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    });
 
     /** {@code sk-sb-v1-abc…f12}: enough to recognise a key, never enough to use it. */
     public static String label(String secret) {
