@@ -7,6 +7,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.jdbc.Stores;
 import dev.switchboard.testing.FakeUpstream;
 import dev.switchboard.testing.Fixtures;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,6 +169,47 @@ class LauncherIT {
                             .get().extracting(GenerationRecord::finishReason).isEqualTo("stop");
                 }
             }
+        }
+    }
+
+    /**
+     * Some JVM options give a start-up cache the JVM then refuses outright ("archived heap objects cannot
+     * be loaded ... unrecoverable error"): the launcher throws it away and starts without it, and does not
+     * train again at every start. Runs on a copy of the launcher and the jar, so the project's own cache
+     * is left alone.
+     */
+    @Test
+    void aStartUpCacheTheJvmRefusesIsDroppedAndTheGatewayStartsWithoutIt(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
+        Path home = Files.createDirectories(dir.resolve("switchboard"));
+        Files.copy(PROJECT.resolve("switchboard"), home.resolve("switchboard"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(home.resolve("target"));
+        Files.copy(PROJECT.resolve("target/switchboard.jar"), home.resolve("target/switchboard.jar"));
+        Path workDir = Files.createDirectories(dir.resolve("work"));
+
+        for (int start = 1; start <= 2; start++) {
+            int port = freePort();
+            Path log = workDir.resolve("start-" + start + ".log");
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("switchboard").toString(), "serve", "--port", Integer.toString(port))
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("SWITCHBOARD_JAVA_OPTS", "-XX:+UseSerialGC -Xmn64m -Xms64m");
+            builder.environment().remove("SWITCHBOARD_NO_AOT");
+            Process process = builder.start();
+            try {
+                waitUntilReady(HttpClient.newHttpClient(), port, process, log);
+            } finally {
+                process.destroy();
+                assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            }
+            String output = Files.readString(log);
+            if (start == 1) {
+                assertThat(output).contains("preparing the start-up cache")
+                        .contains("the JVM refuses a start-up cache made with these options; starting without it");
+            } else {
+                assertThat(output).as("the refusal is remembered for this build and these options")
+                        .doesNotContain("preparing the start-up cache");
+            }
+            assertThat(home.resolve("target/switchboard.aot")).doesNotExist();
         }
     }
 
