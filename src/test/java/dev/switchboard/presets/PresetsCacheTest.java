@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +87,11 @@ class PresetsCacheTest {
 
         advance(Presets.CACHED_FOR.plusSeconds(1));
 
+        // the store's reads wait, so the read again cannot finish before the copy it had is served
+        CountDownLatch storeAnswers = new CountDownLatch(1);
+        store.gate = storeAnswers;
         assertThat(servedVersion("p")).isEqualTo(1); // the copy it had, while it reads again
+        storeAnswers.countDown();
         // the cache stamps an entry when its load completes, on its executor: time moves on until a refresh is due
         Poll.until(() -> {
             advance(Presets.CACHED_FOR.plusSeconds(1));
@@ -118,6 +124,8 @@ class PresetsCacheTest {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger failedReads = new AtomicInteger();
         final AtomicBoolean down = new AtomicBoolean();
+        /** While closed, reads wait for it (at most 10 s). */
+        volatile CountDownLatch gate = new CountDownLatch(0);
 
         void put(String name, int version) {
             presets.put(name, new PresetRecord(name, 0, 0, new PresetVersion(name, version, 0, null, "{}")));
@@ -125,6 +133,11 @@ class PresetsCacheTest {
 
         @Override
         public Optional<PresetRecord> preset(String name) {
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (down.get()) {
                 failedReads.incrementAndGet();
                 throw new StoreException("store failed while reading a preset: connection refused", null);
